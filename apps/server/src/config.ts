@@ -1,0 +1,153 @@
+// The one reader of process.env (see main.ts): a typed, validated config object built once at start.
+import path from 'node:path';
+
+/** An entry of the trusted-redirect list: registration (RFC 7591 §2) only accepts redirect URIs it matches. */
+export type TrustedRedirect =
+  /** https URIs on this origin whose path starts with pathPrefix; keys are labelled `label`. */
+  | { kind: 'prefix'; origin: string; pathPrefix: string; label: string }
+  /** http loopback URIs (127.0.0.1, [::1], localhost) on any port (RFC 8252 §7.3); label from client_name. */
+  | { kind: 'loopback' };
+
+export interface RateLimit {
+  max: number;
+  windowSeconds: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Trust X-Forwarded-* from a load balancer (client IP for rate limits). */
+  trustProxy: boolean;
+  /** Issuer (RFC 8414 §2) and base of every endpoint URL; no trailing slash. */
+  publicUrl: string;
+  /** The canonical MCP resource URI (RFC 8707, RFC 9728): `${publicUrl}/mcp`. */
+  mcpResource: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  /** PGlite data directory, used when databaseUrl is unset. */
+  dataDir: string;
+  /** Prefix for every KV key and channel (lets several deployments or test runs share one Redis). */
+  kvPrefix: string;
+  trustedRedirects: TrustedRedirect[];
+  /** Authorization code lifetime; ≤ 60 s (design rule). */
+  codeTtlSeconds: number;
+  /** Pending authorization request lifetime. */
+  authRequestTtlSeconds: number;
+  sessionTtlSeconds: number;
+  rateLimits: { register: RateLimit; login: RateLimit; token: RateLimit };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Cookies get `Secure` when the public URL is https. */
+  secureCookies: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export const defaultTrustedRedirects: TrustedRedirect[] = [
+  { kind: 'prefix', origin: 'https://claude.ai', pathPrefix: '/', label: 'Claude (web connector)' },
+  { kind: 'prefix', origin: 'https://claude.com', pathPrefix: '/', label: 'Claude (web connector)' },
+  { kind: 'loopback' },
+];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Builds the config from an environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+      return fallback;
+    }
+    return n;
+  };
+  const url = (name: string, protocols: string[]): string | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) throw new Error('protocol');
+      return raw;
+    } catch {
+      problems.push(`${name} must be a ${protocols.join(' or ')} URL`);
+      return undefined;
+    }
+  };
+
+  const port = int('PORT', 3000, 0, 65535);
+  const publicUrl = (url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  if (publicUrl.includes('?') || publicUrl.includes('#')) problems.push('PUBLIC_URL must not have a query or fragment');
+
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const limit = (name: string, max: number, windowSeconds: number): RateLimit => ({
+    max: int(`RATE_LIMIT_${name}_MAX`, max, 1, 1_000_000),
+    windowSeconds: int(`RATE_LIMIT_${name}_WINDOW_SECONDS`, windowSeconds, 1, 86_400),
+  });
+
+  const config: Config = {
+    port,
+    host: env.HOST || '0.0.0.0',
+    trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
+    publicUrl,
+    mcpResource: `${publicUrl}/mcp`,
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    dataDir: path.resolve(cwd, env.DATA_DIR || '.data/pglite'),
+    kvPrefix: env.KV_PREFIX ?? 'rmt:',
+    trustedRedirects: parseTrustedRedirects(env.TRUSTED_REDIRECTS, problems),
+    codeTtlSeconds: int('CODE_TTL_SECONDS', 60, 1, 60),
+    authRequestTtlSeconds: int('AUTH_REQUEST_TTL_SECONDS', 600, 30, 3600),
+    sessionTtlSeconds: int('SESSION_TTL_SECONDS', 7 * 86_400, 60, 90 * 86_400),
+    // Generous registration limit: shared egress IPs (Claude.ai) re-register often.
+    rateLimits: { register: limit('REGISTER', 300, 60), login: limit('LOGIN', 10, 60), token: limit('TOKEN', 600, 60) },
+    logLevel: logLevel as Config['logLevel'],
+    secureCookies: publicUrl.startsWith('https:'),
+  };
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
+  return config;
+}
+
+/**
+ * TRUSTED_REDIRECTS is a JSON array of `{"prefix": "https://host/path/", "label": "Shown label"}` and
+ * `{"loopback": true}` entries. Unset → claude.ai + claude.com over https and loopback.
+ */
+function parseTrustedRedirects(raw: string | undefined, problems: string[]): TrustedRedirect[] {
+  if (raw === undefined || raw.trim() === '') return defaultTrustedRedirects;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    problems.push('TRUSTED_REDIRECTS must be a JSON array');
+    return [];
+  }
+  if (!Array.isArray(parsed)) {
+    problems.push('TRUSTED_REDIRECTS must be a JSON array');
+    return [];
+  }
+  const entries: TrustedRedirect[] = [];
+  for (const item of parsed as unknown[]) {
+    const entry = item as { prefix?: unknown; label?: unknown; loopback?: unknown } | null;
+    if (entry?.loopback === true) {
+      entries.push({ kind: 'loopback' });
+      continue;
+    }
+    if (typeof entry?.prefix !== 'string' || typeof entry.label !== 'string' || entry.label === '') {
+      problems.push(`TRUSTED_REDIRECTS entry ${JSON.stringify(item)} needs "prefix" and "label" (or "loopback": true)`);
+      continue;
+    }
+    try {
+      const u = new URL(entry.prefix);
+      if (u.protocol !== 'https:' || u.search || u.hash || u.username || u.password) throw new Error('shape');
+      entries.push({ kind: 'prefix', origin: u.origin, pathPrefix: u.pathname, label: entry.label });
+    } catch {
+      problems.push(`TRUSTED_REDIRECTS prefix ${JSON.stringify(entry.prefix)} must be an https URL without query, fragment or credentials`);
+    }
+  }
+  return entries;
+}

@@ -1,0 +1,64 @@
+// The one error module (node-oidc-provider style): a base OAuthError plus one-line definitions, and one
+// serializer that turns anything thrown into the wire body `{ error, error_description }`.
+// RFC 6749 §5.2 (token errors), RFC 6750 §3.1 (bearer errors), RFC 7591 §3.2.2 (registration errors),
+// RFC 8707 §2 (invalid_target).
+import type { OAuthError as OAuthErrorBody } from '@reminderit/sdk';
+
+export class OAuthError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly description: string;
+  readonly headers: Readonly<Record<string, string>>;
+  constructor(status: number, code: string, description: string, headers: Record<string, string> = {}) {
+    super(`${code}: ${description}`);
+    this.name = 'OAuthError';
+    this.status = status;
+    this.code = code;
+    this.description = description;
+    this.headers = headers;
+  }
+}
+
+const define = (status: number, code: string) => (description: string, headers?: Record<string, string>) =>
+  new OAuthError(status, code, description, headers);
+
+export const invalidRequest = define(400, 'invalid_request');
+export const invalidClient = define(401, 'invalid_client');
+export const invalidGrant = define(400, 'invalid_grant');
+export const unauthorizedClient = define(400, 'unauthorized_client');
+export const unsupportedGrantType = define(400, 'unsupported_grant_type');
+export const invalidScope = define(400, 'invalid_scope');
+export const invalidTarget = define(400, 'invalid_target');
+export const invalidRedirectUri = define(400, 'invalid_redirect_uri');
+export const invalidClientMetadata = define(400, 'invalid_client_metadata');
+export const unsupportedMediaType = define(415, 'invalid_request');
+export const invalidToken = define(401, 'invalid_token');
+export const insufficientScope = define(403, 'insufficient_scope');
+export const unauthorized = define(401, 'unauthorized');
+export const forbidden = define(403, 'forbidden');
+export const notFound = define(404, 'not_found');
+export const methodNotAllowed = define(405, 'invalid_request');
+export const conflict = define(409, 'conflict');
+export const rateLimited = define(429, 'rate_limited');
+export const notImplemented = define(501, 'not_implemented');
+export const temporarilyUnavailable = define(503, 'temporarily_unavailable');
+
+export interface SerializedError {
+  status: number;
+  body: OAuthErrorBody;
+  headers: Record<string, string>;
+}
+
+/**
+ * Wire form of any thrown value. Unknown errors become an opaque `server_error` 500: stack traces and
+ * internals never leave the process (the caller logs the original). Error responses are never cached
+ * (RFC 6749 §5.1 asks it of token responses; it is right for every error here).
+ */
+export function serializeError(err: unknown): SerializedError {
+  const e = err instanceof OAuthError ? err : new OAuthError(500, 'server_error', 'The server hit an unexpected condition.');
+  return {
+    status: e.status,
+    body: { error: e.code, error_description: e.description },
+    headers: { 'cache-control': 'no-store', ...e.headers },
+  };
+}

@@ -1,0 +1,28 @@
+// Every failure leaves as `{ error, error_description }` JSON: OAuth errors as raised, Fastify's own client
+// errors (malformed JSON, body too large, ...) as invalid_request with their status, and anything else as
+// an opaque 500 server_error — logged here, never sent.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { invalidRequest, notFound, OAuthError, serializeError } from '../errors.ts';
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const known = err instanceof OAuthError ? err : clientErrorFromFastify(err);
+    if (!known) req.log.error({ err }, 'unhandled error');
+    const { status, body, headers } = serializeError(known ?? err);
+    return reply.code(status).headers(headers).type('application/json; charset=utf-8').send(body);
+  });
+  app.setNotFoundHandler((_req, reply) => {
+    const { status, body, headers } = serializeError(notFound('No such endpoint.'));
+    return reply.code(status).headers(headers).send(body);
+  });
+}
+
+function clientErrorFromFastify(err: FastifyError): OAuthError | undefined {
+  const status = err.statusCode ?? 500;
+  if (status < 400 || status >= 500) return undefined;
+  const description =
+    status === 413 ? 'Request body too large.'
+    : status === 415 ? 'Unsupported Content-Type.'
+    : 'Malformed request.';
+  return status === 400 ? invalidRequest(description) : new OAuthError(status, 'invalid_request', description);
+}

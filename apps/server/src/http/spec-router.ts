@@ -1,0 +1,132 @@
+// Every request goes through the contract: openapi-backend routes it to an operation and validates path,
+// query, headers and body against openapi/openapi.yaml before any handler runs.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Context, Request as ApiRequest } from 'openapi-backend';
+import { specPath } from '@reminderit/openapi/path';
+import { invalidRequest, methodNotAllowed, notFound, notImplemented, unauthorized, unsupportedMediaType } from '../errors.ts';
+import { OpenApi31Backend } from './openapi-backend.ts';
+import type { AnyOperationHandler, RawResult } from './operation.ts';
+import { sendResult } from './send.ts';
+
+/** Extra arguments openapi-backend hands to every hook and handler. */
+type Args = [req: FastifyRequest, reply: FastifyReply, apiRequest: ApiRequest];
+
+/** Vendor extension: RFC 6749 §3.1/§3.2 — the endpoint MUST ignore unrecognized request parameters. */
+const IGNORE_UNKNOWN = 'x-ignore-unknown-parameters';
+
+export async function createSpecRouter(handlers: Record<string, AnyOperationHandler>) {
+  const operationHandlers = Object.fromEntries(
+    Object.entries(handlers).map(([operationId, handler]) => [
+      operationId,
+      (c: Context, req: FastifyRequest, reply: FastifyReply) =>
+        handler({
+          body: c.request.requestBody,
+          query: c.request.query,
+          path: c.request.params,
+          headers: req.headers,
+          raw: req,
+          reply,
+        }),
+    ]),
+  );
+  const api = new OpenApi31Backend({
+    definition: specPath,
+    strict: true,
+    coerceTypes: true,
+    handlers: {
+      ...operationHandlers,
+      postRoutingHandler: (c: Context, ...[req, , apiRequest]: Args) => {
+        if (c.operation) checkRequestShape(c, req, apiRequest);
+      },
+      notFound: () => {
+        throw notFound('No such endpoint.');
+      },
+      methodNotAllowed: () => {
+        throw methodNotAllowed('Method not allowed on this endpoint.');
+      },
+      validationFail: (c: Context) => {
+        throw invalidRequest(describeValidationErrors(c.validation.errors ?? []));
+      },
+      // A secured operation whose security requirement no registered handler satisfied (RFC 6750 §3).
+      unauthorizedHandler: () => {
+        throw unauthorized('Authentication required.');
+      },
+      notImplemented: (c: Context) => {
+        throw notImplemented(`${c.operation.operationId} is not implemented yet.`);
+      },
+    },
+  });
+  await api.init();
+  return api;
+}
+
+/** Registers the catch-all route that hands each request to the spec router. */
+export async function routeThroughSpec(app: FastifyInstance, handlers: Record<string, AnyOperationHandler>) {
+  const api = await createSpecRouter(handlers);
+  // Unknown media types reach the router as raw bytes, so the contract (not Fastify) decides: 415.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    url: '/*',
+    handler: async (req, reply) => {
+      const apiRequest: ApiRequest = {
+        method: req.method === 'HEAD' ? 'GET' : req.method,
+        path: req.url.split('?', 1)[0] ?? '/',
+        query: { ...(req.query as Record<string, string | string[]>) },
+        headers: req.headers as ApiRequest['headers'],
+        body: req.body,
+      };
+      const result = (await api.handleRequest(apiRequest, req, reply, apiRequest)) as RawResult;
+      return sendResult(reply, result);
+    },
+  });
+}
+
+/**
+ * Checks the contract can't express to openapi-backend: the body's media type must be one the operation
+ * declares (it validates whichever body it gets), and OAuth endpoints drop undeclared parameters instead of
+ * rejecting them (RFC 6749 §3.1, §3.2).
+ */
+function checkRequestShape(c: Context, req: FastifyRequest, apiRequest: ApiRequest) {
+  const operation = c.operation as Context['operation'] & { [IGNORE_UNKNOWN]?: boolean };
+  const declared = operation.requestBody && 'content' in operation.requestBody ? Object.keys(operation.requestBody.content) : [];
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && declared.length > 0) {
+    const mediaType = (req.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+    if (!declared.includes(mediaType)) {
+      throw unsupportedMediaType(`Content-Type must be ${declared.join(' or ')}.`);
+    }
+  }
+  if (operation[IGNORE_UNKNOWN] === true && apiRequest.query && typeof apiRequest.query === 'object') {
+    const known = new Set(
+      (operation.parameters ?? []).flatMap((p) => ('in' in p && p.in === 'query' ? [p.name] : [])),
+    );
+    apiRequest.query = Object.fromEntries(Object.entries(apiRequest.query).filter(([name]) => known.has(name)));
+    if (c.request) c.request.query = apiRequest.query as Context['request']['query'];
+  }
+}
+
+interface AjvError {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params?: Record<string, unknown>;
+}
+
+/** `requestBody/redirect_uris/0 must match format "uri"` → `body.redirect_uris[0] must match format "uri"`. */
+export function describeValidationErrors(errors: readonly AjvError[]): string {
+  const parts = errors.slice(0, 3).map((e) => {
+    const where = e.instancePath
+      .replace(/^\/requestBody/, 'body')
+      .replace(/^\//, '')
+      .replace(/\/(\d+)(?=\/|$)/g, '[$1]')
+      .replace(/\//g, '.');
+    const extra =
+      e.keyword === 'additionalProperties' ? ` (${String(e.params?.additionalProperty)})`
+      : e.keyword === 'enum' ? ` (${(e.params?.allowedValues as unknown[] | undefined)?.join(', ')})`
+      : '';
+    return `${where || 'request'} ${e.message ?? 'is invalid'}${extra}`;
+  });
+  const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
+  return `Invalid request: ${parts.join('; ')}${more}.`;
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, defaultTrustedRedirects, loadConfig } from '../src/config.ts';
+
+describe('config', () => {
+  it('defaults to port 3000, PUBLIC_URL http://localhost:$PORT and the embedded stores', () => {
+    const c = loadConfig({}, '/srv/app');
+    expect(c.port).toBe(3000);
+    expect(c.publicUrl).toBe('http://localhost:3000');
+    expect(c.mcpResource).toBe('http://localhost:3000/mcp');
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.dataDir).toBe('/srv/app/.data/pglite');
+    expect(c.trustedRedirects).toEqual(defaultTrustedRedirects);
+    expect(c.codeTtlSeconds).toBe(60);
+    expect(c.authRequestTtlSeconds).toBe(600);
+    expect(c.secureCookies).toBe(false);
+  });
+
+  it('derives PUBLIC_URL from PORT and strips a trailing slash from an explicit one', () => {
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    const c = loadConfig({ PUBLIC_URL: 'https://rmt.example/' });
+    expect(c.publicUrl).toBe('https://rmt.example');
+    expect(c.secureCookies).toBe(true);
+  });
+
+  it('reads backends and DATA_DIR', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://u@h/db', REDIS_URL: 'redis://h:6379', DATA_DIR: '/var/lib/rmt' });
+    expect(c.databaseUrl).toBe('postgres://u@h/db');
+    expect(c.redisUrl).toBe('redis://h:6379');
+    expect(c.dataDir).toBe('/var/lib/rmt');
+  });
+
+  it('parses a custom trusted-redirect list', () => {
+    const c = loadConfig({
+      TRUSTED_REDIRECTS: JSON.stringify([{ prefix: 'https://partner.example/oauth/', label: 'Partner' }, { loopback: true }]),
+    });
+    expect(c.trustedRedirects).toEqual([
+      { kind: 'prefix', origin: 'https://partner.example', pathPrefix: '/oauth/', label: 'Partner' },
+      { kind: 'loopback' },
+    ]);
+  });
+
+  it('refuses bad values, naming every one', () => {
+    const attempt = () =>
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        CODE_TTL_SECONDS: '600',
+        TRUSTED_REDIRECTS: '[{"prefix":"http://evil.example/","label":"x"}]',
+      });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (e) {
+      const msg = (e as Error).message;
+      for (const name of ['PORT', 'DATABASE_URL', 'CODE_TTL_SECONDS', 'TRUSTED_REDIRECTS']) expect(msg).toContain(name);
+    }
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * The database backends a test suite runs against: in-memory PGlite always, plus a throwaway Postgres
+ * database when DATABASE_URL is set (created per open(), dropped on dispose()).
+ *
+ *   describe.each(testDatabases())('$name', ({ open }) => { ... })
+ */
+import { randomBytes } from 'node:crypto';
+import type { PGlite } from '@electric-sql/pglite';
+import postgres from 'postgres';
+import { openDatabase, type Database } from '../../src/store/db/open-db.ts';
+
+export type TestDatabase = Database & { dispose(): Promise<void> };
+
+export interface TestDatabaseFactory {
+  name: string;
+  open(): Promise<TestDatabase>;
+}
+
+export function testDatabases(): TestDatabaseFactory[] {
+  const factories: TestDatabaseFactory[] = [{ name: 'pglite', open: openPgliteInMemory }];
+  const adminUrl = process.env.DATABASE_URL;
+  if (adminUrl) factories.push({ name: 'postgres', open: () => openScratchPostgres(adminUrl) });
+  return factories;
+}
+
+/**
+ * A dump of a freshly migrated in-memory PGlite, made once per test worker: loading it skips initdb, which
+ * is most of the ~2 s a brand-new PGlite costs. openDatabase still runs the migrator (a no-op here).
+ */
+let pgliteTemplate: Promise<Blob> | undefined;
+
+function migratedPgliteTemplate(): Promise<Blob> {
+  pgliteTemplate ??= (async () => {
+    const database = await openDatabase({ dataDir: null });
+    try {
+      const client = (database.db as unknown as { $client: PGlite }).$client;
+      return await client.dumpDataDir('none');
+    } finally {
+      await database.close();
+    }
+  })();
+  return pgliteTemplate;
+}
+
+async function openPgliteInMemory(): Promise<TestDatabase> {
+  const database = await openDatabase({ dataDir: null, loadDataDir: await migratedPgliteTemplate() });
+  return { ...database, dispose: () => database.close() };
+}
+
+async function openScratchPostgres(adminUrl: string): Promise<TestDatabase> {
+  const name = `rmt_test_${randomBytes(8).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const dropAndEnd = async () => {
+    try {
+      await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+  };
+  let database: Database;
+  try {
+    await admin.unsafe(`CREATE DATABASE "${name}"`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    database = await openDatabase({ databaseUrl: url.toString() });
+  } catch (err) {
+    await dropAndEnd().catch(() => {});
+    throw err;
+  }
+  return {
+    ...database,
+    async dispose() {
+      try {
+        await database.close();
+      } finally {
+        await dropAndEnd();
+      }
+    },
+  };
+}

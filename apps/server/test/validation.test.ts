@@ -1,0 +1,192 @@
+// The validation layer rejects requests that violate the contract before any handler runs.
+import Fastify from 'fastify';
+import formbody from '@fastify/formbody';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installErrorHandling } from '../src/http/error-handling.ts';
+import { operation } from '../src/http/operation.ts';
+import { routeThroughSpec } from '../src/http/spec-router.ts';
+import { buildTestApp, type TestApp } from './support/test-app.ts';
+
+const json = { 'content-type': 'application/json' };
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+function expectOAuthError(res: { statusCode: number; json(): unknown; headers: Record<string, unknown> }, status: number, code: string) {
+  expect(res.statusCode).toBe(status);
+  const body = res.json() as Record<string, unknown>;
+  expect(Object.keys(body).sort()).toEqual(['error', 'error_description']);
+  expect(body.error).toBe(code);
+  expect(typeof body.error_description).toBe('string');
+  expect(String(body.error_description)).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
+  expect(res.headers['cache-control']).toBe('no-store');
+}
+
+describe('request validation against the spec', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp();
+  });
+  afterAll(() => t.close());
+
+  describe('missing required field → 400 invalid_request', () => {
+    it('POST /register without redirect_uris', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/register', headers: json, payload: { client_name: 'x' } });
+      expectOAuthError(res, 400, 'invalid_request');
+      expect(res.json().error_description).toContain('redirect_uris');
+    });
+    it('POST /token without grant_type', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/token', headers: form, payload: 'code=abc' });
+      expectOAuthError(res, 400, 'invalid_request');
+      expect(res.json().error_description).toContain('grant_type');
+    });
+    it('POST /api/auth/signup without password', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', headers: json, payload: { email: 'a@b.test' } });
+      expectOAuthError(res, 400, 'invalid_request');
+    });
+    it('POST /register with no body at all', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/register' });
+      expectOAuthError(res, 400, 'invalid_request');
+    });
+  });
+
+  describe('wrong type → 400 invalid_request', () => {
+    it('POST /register with redirect_uris as a string', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/register',
+        headers: json,
+        payload: { redirect_uris: 'https://claude.ai/api/mcp/auth_callback' },
+      });
+      expectOAuthError(res, 400, 'invalid_request');
+    });
+    it('POST /api/auth/login with a numeric email', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: json,
+        payload: { email: 42, password: 'long enough password' },
+      });
+      expectOAuthError(res, 400, 'invalid_request');
+    });
+    it('POST /token with a repeated parameter (RFC 6749 §3.2: parameters MUST NOT repeat)', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/token',
+        headers: form,
+        payload: 'grant_type=authorization_code&grant_type=authorization_code',
+      });
+      expectOAuthError(res, 400, 'invalid_request');
+    });
+  });
+
+  describe('unknown parameters', () => {
+    it('rejects an unknown query parameter on GET /healthz', async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/healthz?verbose=1' });
+      expectOAuthError(res, 400, 'invalid_request');
+      expect(res.json().error_description).toContain('verbose');
+    });
+    it('rejects an unknown query parameter on the metadata document', async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server?debug=true' });
+      expectOAuthError(res, 400, 'invalid_request');
+    });
+    it('rejects an unknown field in a non-OAuth JSON body', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/signup',
+        headers: json,
+        payload: { email: 'a@b.test', password: 'long enough password', admin: true },
+      });
+      expectOAuthError(res, 400, 'invalid_request');
+      expect(res.json().error_description).toContain('admin');
+    });
+    it('ignores unknown parameters on OAuth endpoints (RFC 6749 §3.1), which reach their handler', async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/authorize?client_id=abc&prompt=consent&foo=bar' });
+      expect(res.statusCode).not.toBe(400);
+    });
+    it('accepts unknown client metadata at registration (RFC 7591 §2)', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/register',
+        headers: json,
+        payload: { redirect_uris: ['https://claude.ai/api/mcp/auth_callback'], x_vendor_extension: 1 },
+      });
+      expect(res.statusCode).not.toBe(400);
+    });
+  });
+
+  describe('wrong content type → 415 invalid_request', () => {
+    it('POST /token with JSON instead of a form', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/token', headers: json, payload: { grant_type: 'authorization_code' } });
+      expectOAuthError(res, 415, 'invalid_request');
+    });
+    it('POST /register with text/plain', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/register',
+        headers: { 'content-type': 'text/plain' },
+        payload: '{"redirect_uris":["https://claude.ai/cb"]}',
+      });
+      expectOAuthError(res, 415, 'invalid_request');
+    });
+    it('POST /api/auth/signup with a form body', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/signup',
+        headers: form,
+        payload: 'email=a%40b.test&password=long+enough+password',
+      });
+      expectOAuthError(res, 415, 'invalid_request');
+    });
+  });
+
+  describe('malformed and misrouted requests', () => {
+    it('answers malformed JSON with 400 invalid_request and no parser internals', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/register', headers: json, payload: '{"redirect_uris": [' });
+      expectOAuthError(res, 400, 'invalid_request');
+    });
+    it('answers an oversized body with 413', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/register',
+        headers: json,
+        payload: JSON.stringify({ client_name: 'x'.repeat(100_000), redirect_uris: ['https://claude.ai/cb'] }),
+      });
+      expectOAuthError(res, 413, 'invalid_request');
+    });
+    it('answers an unknown path with 404 JSON', async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/nope' });
+      expectOAuthError(res, 404, 'not_found');
+    });
+    it('answers a wrong method with 405', async () => {
+      const res = await t.app.inject({ method: 'DELETE', url: '/token' });
+      expectOAuthError(res, 405, 'invalid_request');
+    });
+  });
+});
+
+describe('unexpected errors', () => {
+  it('become an opaque 500 server_error; the details are logged, not sent', async () => {
+    const lines: string[] = [];
+    const app = Fastify({ logger: { level: 'error', stream: { write: (l: string) => void lines.push(l) } } });
+    await app.register(formbody);
+    installErrorHandling(app);
+    await routeThroughSpec(app, {
+      getHealth: operation(async () => {
+        throw new Error('db password is hunter2 at /srv/secret.ts:12');
+      }),
+    });
+    const res = await app.inject({ method: 'GET', url: '/healthz' });
+    expectOAuthError(res, 500, 'server_error');
+    expect(res.body).not.toContain('hunter2');
+    expect(lines.join('')).toContain('hunter2');
+    await app.close();
+  });
+
+  it('answers operations without a handler yet with 501 and an error body, never fake data', async () => {
+    const app = Fastify();
+    installErrorHandling(app);
+    await routeThroughSpec(app, {});
+    const res = await app.inject({ method: 'GET', url: '/healthz' });
+    expectOAuthError(res, 501, 'not_implemented');
+    await app.close();
+  });
+});

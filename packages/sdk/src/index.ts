@@ -1,0 +1,4 @@
+// @reminderit/sdk: the generated client for every operation of openapi/openapi.yaml, plus small helpers.
+export * from './gen/index.js';
+export { buildAuthorizeUrl, type AuthorizeUrlOptions } from './authorize-url.js';
+export { createCodeChallenge, createCodeVerifier, createPkcePair, createState } from './pkce.js';
