@@ -1,14 +1,25 @@
 // buildApp(deps): the whole HTTP application over injected dependencies (fastify/demo style). Tests build it
 // with PGlite/in-memory KV and a ManualClock and drive it with app.inject() or a port-0 listener; main.ts
 // builds it over the configured backends and listens.
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import type { AppContext } from './context.ts';
 import { installErrorHandling } from './http/error-handling.ts';
+import { checkCsrf, securityHandlers, unauthorizedError } from './http/security.ts';
 import { routeThroughSpec } from './http/spec-router.ts';
 import { createLogger } from './log.ts';
+import { accountHandlers } from './accounts/handlers.ts';
+import { consentHandlers } from './consent/handlers.ts';
+import { apiKeyHandlers } from './keys/handlers.ts';
+import { mcpHandlers } from './mcp/mcp-endpoint.ts';
+import { authorizeHandlers } from './oauth/authorize.ts';
 import { discoveryHandlers } from './oauth/discovery.ts';
+import { registerHandlers } from './oauth/register.ts';
+import { revokeHandlers } from './oauth/revoke.ts';
+import { tokenHandlers } from './oauth/token.ts';
 import { healthHandlers } from './ops/health.ts';
 import type { Database } from './store/db/open-db.ts';
 import type { Kv } from './store/kv/kv.ts';
@@ -26,7 +37,7 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
-  const ctx = { ...deps, clock: deps.clock ?? systemClock };
+  const ctx: AppContext = { config, db: deps.db, kv: deps.kv, clock: deps.clock ?? systemClock };
   const loggerInstance: FastifyBaseLogger = deps.logger ?? createLogger(config.logLevel);
   const app = Fastify({
     loggerInstance,
@@ -36,20 +47,37 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(formbody);
+  await app.register(cookie);
 
   // Every response: no MIME sniffing, no framing (design rule: frame-ancestors 'none'), no referrer leaks.
   app.addHook('onSend', async (_req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('content-security-policy', "frame-ancestors 'none'");
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "frame-ancestors 'none'");
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'no-referrer');
   });
 
   installErrorHandling(app);
 
-  await routeThroughSpec(app, {
-    ...discoveryHandlers(ctx),
-    ...healthHandlers(ctx),
-  });
+  await routeThroughSpec(
+    app,
+    {
+      ...discoveryHandlers(ctx),
+      ...registerHandlers(ctx),
+      ...authorizeHandlers(ctx),
+      ...tokenHandlers(ctx),
+      ...revokeHandlers(ctx),
+      ...accountHandlers(ctx),
+      ...consentHandlers(ctx),
+      ...apiKeyHandlers(ctx),
+      ...mcpHandlers(ctx),
+      ...healthHandlers(ctx),
+    },
+    {
+      handlers: securityHandlers(ctx),
+      unauthorized: (c, req) => unauthorizedError(ctx, c, req),
+      beforeHandler: checkCsrf,
+    },
+  );
   return app;
 }

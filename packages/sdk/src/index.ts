@@ -2,3 +2,5 @@
 export * from './gen/index.js';
 export { buildAuthorizeUrl, type AuthorizeUrlOptions } from './authorize-url.js';
 export { createCodeChallenge, createCodeVerifier, createPkcePair, createState } from './pkce.js';
+export { client } from './gen/client.gen.js';
+export { createClient, createConfig, type Client, type Config as ClientConfig } from './gen/client/index.js';

@@ -1,6 +1,7 @@
 // Handler types derived from the generated SDK types (`<Op>Data`, `<Op>Responses`, `<Op>Errors`), so a
 // handler can only read what the spec declares and only answer with a status/body pair the spec lists.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RequestAuth } from './auth.ts';
 
 type Field<D, K extends string> = D extends { [P in K]?: infer V } ? V : undefined;
 
@@ -10,6 +11,8 @@ export interface OperationInput<D> {
   query: Field<D, 'query'>;
   path: Field<D, 'path'>;
   headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Principals that satisfied the operation's security requirement (session and/or API key). */
+  auth: RequestAuth;
   /** The Fastify request, for cookies, client IP and the logger. */
   raw: FastifyRequest;
   /** The Fastify reply, for handlers that hand the raw response to another library (MCP transport). */

@@ -5,6 +5,7 @@ import type { Context, Request as ApiRequest } from 'openapi-backend';
 import { specPath } from '@reminderit/openapi/path';
 import { invalidRequest, methodNotAllowed, notFound, notImplemented, unauthorized, unsupportedMediaType } from '../errors.ts';
 import { OpenApi31Backend } from './openapi-backend.ts';
+import { authFromContext, type RequestAuth } from './auth.ts';
 import type { AnyOperationHandler, RawResult } from './operation.ts';
 import { sendResult } from './send.ts';
 
@@ -14,7 +15,18 @@ type Args = [req: FastifyRequest, reply: FastifyReply, apiRequest: ApiRequest];
 /** Vendor extension: RFC 6749 §3.1/§3.2 — the endpoint MUST ignore unrecognized request parameters. */
 const IGNORE_UNKNOWN = 'x-ignore-unknown-parameters';
 
-export async function createSpecRouter(handlers: Record<string, AnyOperationHandler>) {
+export interface SpecSecurity {
+  /** One per security scheme of the spec; a falsy result means "not authenticated by this scheme". */
+  handlers: Record<string, (c: Context, req: FastifyRequest) => Promise<unknown>>;
+  /** The error for a request that satisfied none of its operation's security requirements. */
+  unauthorized: (c: Context, req: FastifyRequest) => Error;
+  /** Checks after authentication and validation, before the handler (CSRF). */
+  beforeHandler?: (c: Context, req: FastifyRequest, auth: RequestAuth) => void;
+}
+
+const DEFAULT_SECURITY: SpecSecurity = { handlers: {}, unauthorized: () => unauthorized('Authentication required.') };
+
+export async function createSpecRouter(handlers: Record<string, AnyOperationHandler>, security: SpecSecurity = DEFAULT_SECURITY) {
   const operationHandlers = Object.fromEntries(
     Object.entries(handlers).map(([operationId, handler]) => [
       operationId,
@@ -24,6 +36,7 @@ export async function createSpecRouter(handlers: Record<string, AnyOperationHand
           query: c.request.query,
           path: c.request.params,
           headers: req.headers,
+          auth: authFromContext(c),
           raw: req,
           reply,
         }),
@@ -48,21 +61,29 @@ export async function createSpecRouter(handlers: Record<string, AnyOperationHand
         throw invalidRequest(describeValidationErrors(c.validation.errors ?? []));
       },
       // A secured operation whose security requirement no registered handler satisfied (RFC 6750 §3).
-      unauthorizedHandler: () => {
-        throw unauthorized('Authentication required.');
+      unauthorizedHandler: (c: Context, req: FastifyRequest) => {
+        throw security.unauthorized(c, req);
+      },
+      preOperationHandler: (c: Context, req: FastifyRequest) => {
+        security.beforeHandler?.(c, req, authFromContext(c));
       },
       notImplemented: (c: Context) => {
         throw notImplemented(`${c.operation.operationId} is not implemented yet.`);
       },
     },
+    securityHandlers: security.handlers,
   });
   await api.init();
   return api;
 }
 
 /** Registers the catch-all route that hands each request to the spec router. */
-export async function routeThroughSpec(app: FastifyInstance, handlers: Record<string, AnyOperationHandler>) {
-  const api = await createSpecRouter(handlers);
+export async function routeThroughSpec(
+  app: FastifyInstance,
+  handlers: Record<string, AnyOperationHandler>,
+  security?: SpecSecurity,
+) {
+  const api = await createSpecRouter(handlers, security);
   // Unknown media types reach the router as raw bytes, so the contract (not Fastify) decides: 415.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.route({

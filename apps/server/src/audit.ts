@@ -1,0 +1,20 @@
+// Security-relevant events (design: client registered, key minted/revoked, code replay) in audit_events.
+import type { AppContext } from './context.ts';
+import { auditEvents, type AuditEventType } from './store/db/schema.ts';
+
+export interface AuditFields {
+  userId?: string | null;
+  clientId?: string | null;
+  keyId?: string | null;
+  data?: Record<string, unknown>;
+}
+
+export async function recordAudit(ctx: Pick<AppContext, 'db'>, type: AuditEventType, fields: AuditFields = {}): Promise<void> {
+  await ctx.db.db.insert(auditEvents).values({
+    type,
+    userId: fields.userId ?? null,
+    clientId: fields.clientId ?? null,
+    keyId: fields.keyId ?? null,
+    data: fields.data ?? {},
+  });
+}

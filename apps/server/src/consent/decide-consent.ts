@@ -1,0 +1,36 @@
+// POST /api/consent/{requestId}: the user's Allow / Deny. Allow issues a code bound to client, redirect URI,
+// PKCE challenge, user, scope and resource (RFC 6749 §4.1.2); Deny answers access_denied (§4.1.2.1). Both
+// go back to the client with `state` and `iss` (RFC 9207).
+import type { DecideConsentData, DecideConsentResponses } from '@reminderit/sdk';
+import type { AppContext } from '../context.ts';
+import { unauthorized } from '../errors.ts';
+import { operation } from '../http/operation.ts';
+import { issueCode } from '../oauth/authorization-codes.ts';
+import { takePendingRequest } from '../oauth/pending-requests.ts';
+import { authorizationError, redirectWithParams } from '../oauth/redirect-response.ts';
+import { consentRequestNotFound } from './get-consent-request.ts';
+
+export function decideConsent(ctx: AppContext) {
+  const issuer = ctx.config.publicUrl;
+  return operation<DecideConsentData, DecideConsentResponses>(async ({ path, body, auth }) => {
+    if (!auth.session) throw unauthorized('Sign in first.');
+    const pending = await takePendingRequest(ctx, path.requestId);
+    if (!pending) throw consentRequestNotFound();
+    let redirectTo: string;
+    if (body.decision === 'allow') {
+      const code = await issueCode(ctx, {
+        clientId: pending.clientId,
+        redirectUri: pending.redirectUri,
+        redirectUriSent: pending.redirectUriSent,
+        codeChallenge: pending.codeChallenge,
+        userId: auth.session.userId,
+        scopes: pending.scopes,
+        resource: pending.resource,
+      });
+      redirectTo = redirectWithParams(pending.redirectUri, { code, state: pending.state, iss: issuer });
+    } else {
+      redirectTo = authorizationError(pending.redirectUri, issuer, pending.state, 'access_denied', 'The user denied access.');
+    }
+    return { status: 200, body: { redirect_to: redirectTo }, headers: { 'cache-control': 'no-store' } };
+  });
+}

@@ -1,0 +1,12 @@
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Database } from './store/db/open-db.ts';
+import type { Kv } from './store/kv/kv.ts';
+
+/** What every handler factory receives: the injected dependencies of buildApp(deps), clock resolved. */
+export interface AppContext {
+  config: Config;
+  db: Database;
+  kv: Kv;
+  clock: Clock;
+}

@@ -1,0 +1,81 @@
+// The spec's security schemes, enforced by openapi-backend before validation and handlers:
+// `sessionCookie` (consent app; CSRF-checked on state-changing calls) and `bearerApiKey` (RFC 6750).
+import type { Context } from 'openapi-backend';
+import type { FastifyRequest } from 'fastify';
+import { readSession } from '../accounts/sessions.ts';
+import type { AppContext } from '../context.ts';
+import { safeEqual } from '../crypto.ts';
+import { forbidden, invalidToken, unauthorized } from '../errors.ts';
+import { findActiveKey } from '../keys/key-store.ts';
+import type { KeyAuth, RequestAuth, SessionAuth } from './auth.ts';
+
+/** RFC 6750 §2.1: `Authorization: Bearer <token>` (scheme case-insensitive). */
+export function bearerToken(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization;
+  const match = header ? /^Bearer[ ]+([^ ]+)[ ]*$/i.exec(header) : null;
+  return match?.[1];
+}
+
+/**
+ * RFC 6750 §3 + RFC 9728 §5.1: the challenge that sends a client to the protected-resource metadata; with
+ * `error="invalid_token"` when a token was presented but is not valid.
+ */
+export function bearerChallenge(ctx: Pick<AppContext, 'config'>, error?: { code: string; description?: string; scope?: string }): string {
+  const parts = [`resource_metadata="${ctx.config.publicUrl}/.well-known/oauth-protected-resource/mcp"`];
+  if (error) {
+    parts.push(`error="${error.code}"`);
+    if (error.description) parts.push(`error_description="${error.description.replace(/["\\]/g, '')}"`);
+    if (error.scope) parts.push(`scope="${error.scope}"`);
+  }
+  return `Bearer ${parts.join(', ')}`;
+}
+
+export function securityHandlers(ctx: AppContext) {
+  return {
+    sessionCookie: async (_c: Context, req: FastifyRequest): Promise<SessionAuth | false> =>
+      (await readSession(ctx, req)) ?? false,
+    bearerApiKey: async (_c: Context, req: FastifyRequest): Promise<KeyAuth | false> => {
+      const token = bearerToken(req);
+      const key = token ? await findActiveKey(ctx, token) : undefined;
+      if (!key) return false;
+      return {
+        keyId: key.id,
+        userId: key.userId,
+        clientId: key.clientId,
+        label: key.label,
+        scopes: key.scopes,
+        resource: key.resource,
+      };
+    },
+  };
+}
+
+/** 401 for a request that satisfied none of its operation's security requirements. */
+export function unauthorizedError(ctx: AppContext, c: Context, req: FastifyRequest) {
+  const schemes = (c.operation?.security ?? []).flatMap((r) => Object.keys(r));
+  if (schemes.includes('bearerApiKey')) {
+    const presented = req.headers.authorization !== undefined;
+    const description = presented ? 'The access token is invalid, expired or revoked.' : 'An access token is required.';
+    const challenge = bearerChallenge(ctx, presented ? { code: 'invalid_token', description } : undefined);
+    return presented ? invalidToken(description, { 'www-authenticate': challenge }) : unauthorized(description, { 'www-authenticate': challenge });
+  }
+  return unauthorized('Sign in first.');
+}
+
+const CSRF_HEADER = 'x-csrf-token';
+
+/**
+ * CSRF check for cookie-authenticated state-changing calls: an operation that declares the X-CSRF-Token
+ * header (the spec's CsrfToken parameter) must carry the session's token. The validator already requires
+ * the header's presence; this compares it in constant time.
+ */
+export function checkCsrf(c: Context, req: FastifyRequest, auth: RequestAuth): void {
+  const declares = (c.operation?.parameters ?? []).some(
+    (p) => 'in' in p && p.in === 'header' && p.name.toLowerCase() === CSRF_HEADER,
+  );
+  if (!declares || !auth.session) return;
+  const sent = req.headers[CSRF_HEADER];
+  if (typeof sent !== 'string' || !safeEqual(sent, auth.session.csrfToken)) {
+    throw forbidden('Missing or wrong CSRF token.');
+  }
+}

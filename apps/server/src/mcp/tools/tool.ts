@@ -1,0 +1,58 @@
+// What every MCP tool gets, and the guard that keeps its failures inside the process.
+//
+// The SDK's McpServer turns an exception thrown by a tool into a `CallToolResult` whose text is the
+// exception's message — a database error would reach the model verbatim. Tools therefore run inside
+// `guarded()`: a ToolError is a message meant for the caller; anything else is logged and answered with
+// an opaque failure (the design's "internals never leave the process", applied to MCP).
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { type CallToolResult, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import type { KeyAuth } from '../../http/auth.ts';
+
+/** Per request: the app's dependencies, the authenticated key, and the request's logger. */
+export interface ToolContext {
+  app: AppContext;
+  key: KeyAuth;
+  log: FastifyBaseLogger;
+}
+
+/** One tool file = one of these; mcp-server.ts lists them. */
+export type RegisterTool = (server: McpServer, tool: ToolContext) => void;
+
+/** A failure whose message is written for the caller (the model and the user), e.g. a missing scope. */
+export class ToolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ToolError';
+  }
+}
+
+/** `isError` results are tool-level failures the model can read (MCP spec: tools, "Error Handling"). */
+export function toolFailure(message: string): CallToolResult {
+  return { content: [{ type: 'text', text: message }], isError: true };
+}
+
+/** A successful result with structured content, mirrored as JSON text for clients that only read `content`. */
+export function structuredResult<T extends Record<string, unknown>>(structuredContent: T): CallToolResult & { structuredContent: T } {
+  return { content: [{ type: 'text', text: JSON.stringify(structuredContent) }], structuredContent };
+}
+
+/** Wraps a tool callback: caller-facing errors pass through, anything else is logged and made opaque. */
+export function guarded<A extends unknown[]>(
+  tool: ToolContext,
+  name: string,
+  run: (...args: A) => Promise<CallToolResult>,
+): (...args: A) => Promise<CallToolResult> {
+  return async (...args) => {
+    try {
+      return await run(...args);
+    } catch (err) {
+      if (err instanceof ToolError) return toolFailure(err.message);
+      // Protocol-level errors (McpError) carry codes and messages meant for the client.
+      if (err instanceof McpError) throw err;
+      tool.log.error({ err, tool: name, keyId: tool.key.keyId }, 'mcp tool failed');
+      return toolFailure('The tool hit an unexpected error. Try again later.');
+    }
+  };
+}

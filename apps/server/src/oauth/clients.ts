@@ -1,0 +1,64 @@
+// OAuth clients from dynamic client registration (RFC 7591): create and look up rows of `oauth_clients`.
+// The client secret is returned once, at creation, and stored only as its SHA-256 (design: secrets are
+// never stored).
+import { eq } from 'drizzle-orm';
+import type { ClientRegistrationResponse } from '@reminderit/sdk';
+import type { AppContext } from '../context.ts';
+import { randomToken, sha256Hex } from '../crypto.ts';
+import { oauthClients, type OAuthClientRow } from '../store/db/schema.ts';
+
+export type TokenEndpointAuthMethod = ClientRegistrationResponse['token_endpoint_auth_method'];
+
+/** Spec bound on `client_id`; longer values cannot name a client, so they are not looked up. */
+const MAX_CLIENT_ID_LENGTH = 255;
+
+/** RFC 7591 §2: the methods that authenticate with a client secret (RFC 6749 §2.3.1). */
+export function usesClientSecret(method: TokenEndpointAuthMethod): boolean {
+  return method === 'client_secret_post' || method === 'client_secret_basic';
+}
+
+export interface NewClientFields {
+  redirectUris: string[];
+  clientName: string | undefined;
+  /** Label for keys minted for this client, e.g. "Claude (web connector)". */
+  label: string;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** The registered metadata as echoed in the registration response (RFC 7591 §3.2.1), without secrets. */
+  metadata: Record<string, unknown>;
+}
+
+export interface CreatedClient {
+  client: OAuthClientRow;
+  /** The plaintext secret for confidential clients: returned once, never stored. */
+  clientSecret: string | undefined;
+}
+
+/**
+ * Stores a new client. `client_id` has 128 bits of randomness (RFC 6749 §10.10 / RFC 6819 §5.1.4.2.2:
+ * credentials must not be guessable); confidential clients get a 256-bit secret.
+ */
+export async function createClient(ctx: Pick<AppContext, 'db' | 'clock'>, fields: NewClientFields): Promise<CreatedClient> {
+  const clientSecret = usesClientSecret(fields.tokenEndpointAuthMethod) ? randomToken(32) : undefined;
+  const [client] = await ctx.db.db
+    .insert(oauthClients)
+    .values({
+      id: randomToken(16),
+      secretHash: clientSecret === undefined ? null : sha256Hex(clientSecret),
+      clientName: fields.clientName ?? null,
+      label: fields.label,
+      redirectUris: fields.redirectUris,
+      tokenEndpointAuthMethod: fields.tokenEndpointAuthMethod,
+      metadata: fields.metadata,
+      createdAt: new Date(ctx.clock.now()),
+    })
+    .returning();
+  if (!client) throw new Error('oauth_clients insert returned no row');
+  return { client, clientSecret };
+}
+
+/** The registered client with this `client_id`, or undefined. */
+export async function findClient(ctx: Pick<AppContext, 'db'>, clientId: string): Promise<OAuthClientRow | undefined> {
+  if (clientId === '' || clientId.length > MAX_CLIENT_ID_LENGTH) return undefined;
+  const [client] = await ctx.db.db.select().from(oauthClients).where(eq(oauthClients.id, clientId)).limit(1);
+  return client;
+}

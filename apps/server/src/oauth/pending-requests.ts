@@ -1,0 +1,38 @@
+// Pending authorization requests (KV, AUTH_REQUEST_TTL_SECONDS): what /authorize validated, waiting for the
+// user's decision on the consent page. Any instance can serve the consent calls.
+import type { AppContext } from '../context.ts';
+import { randomToken } from '../crypto.ts';
+
+export interface PendingRequest {
+  clientId: string;
+  /** The registered redirect URI this request resolved to (with the port the client asked for, on loopback). */
+  redirectUri: string;
+  /** Whether the client sent redirect_uri (RFC 6749 §4.1.3: then /token must repeat it). */
+  redirectUriSent: boolean;
+  codeChallenge: string;
+  state: string | undefined;
+  scopes: string[];
+  resource: string;
+  expiresAt: number;
+}
+
+const key = (id: string) => `authreq:${id}`;
+
+export async function storePendingRequest(ctx: Pick<AppContext, 'kv' | 'clock' | 'config'>, request: Omit<PendingRequest, 'expiresAt'>): Promise<string> {
+  const id = randomToken(24);
+  const ttlMs = ctx.config.authRequestTtlSeconds * 1000;
+  const stored: PendingRequest = { ...request, expiresAt: ctx.clock.now() + ttlMs };
+  await ctx.kv.set(key(id), JSON.stringify(stored), ttlMs);
+  return id;
+}
+
+export async function readPendingRequest(ctx: Pick<AppContext, 'kv'>, id: string): Promise<PendingRequest | undefined> {
+  const raw = await ctx.kv.get(key(id));
+  return raw ? (JSON.parse(raw) as PendingRequest) : undefined;
+}
+
+/** Takes the request atomically: a double-submitted decision yields one code, not two. */
+export async function takePendingRequest(ctx: Pick<AppContext, 'kv'>, id: string): Promise<PendingRequest | undefined> {
+  const raw = await ctx.kv.take(key(id));
+  return raw ? (JSON.parse(raw) as PendingRequest) : undefined;
+}

@@ -1,0 +1,298 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../src/crypto.ts';
+import { auditEvents, oauthClients } from '../src/store/db/schema.ts';
+import { CLAUDE_CALLBACK, CLAUDE_CONFIDENTIAL, CLAUDEAI_PUBLIC } from './support/flow.ts';
+import { buildTestApp, type TestApp } from './support/test-app.ts';
+
+
+function register(t: TestApp, payload: unknown, remoteAddress?: string) {
+  return t.app.inject({ method: 'POST', url: '/register', payload: payload as object, remoteAddress });
+}
+
+async function storedClient(t: TestApp, clientId: string) {
+  const [row] = await t.db.db.select().from(oauthClients).where(eq(oauthClients.id, clientId));
+  return row;
+}
+
+async function clientCount(t: TestApp) {
+  return (await t.db.db.select({ id: oauthClients.id }).from(oauthClients)).length;
+}
+
+describe('POST /register (RFC 7591)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp();
+  });
+  afterAll(() => t.close());
+
+  describe('Claude.ai', () => {
+    it('registers the public client Claude.ai sends [201, no secret, web-connector label]', async () => {
+      const res = await register(t, CLAUDEAI_PUBLIC);
+      expect(res.statusCode).toBe(201);
+      expect(res.headers['cache-control']).toBe('no-store');
+      const body = res.json();
+      expect(body).toEqual({
+        client_id: expect.any(String),
+        client_id_issued_at: Math.floor(t.clock.now() / 1000),
+        client_name: 'claudeai',
+        redirect_uris: [CLAUDE_CALLBACK],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
+        scope: 'reminders:read reminders:write',
+      });
+      const row = await storedClient(t, body.client_id);
+      expect(row).toMatchObject({
+        secretHash: null,
+        clientName: 'claudeai',
+        label: 'Claude (web connector)',
+        redirectUris: [CLAUDE_CALLBACK],
+        tokenEndpointAuthMethod: 'none',
+      });
+      const { client_id: _id, client_id_issued_at: _at, ...metadata } = body;
+      expect(row?.metadata).toEqual(metadata);
+    });
+
+    it('registers the confidential client Claude sends [secret shown once, only its hash stored]', async () => {
+      const res = await register(t, CLAUDE_CONFIDENTIAL);
+      expect(res.statusCode).toBe(201);
+      expect(res.headers['cache-control']).toBe('no-store');
+      const body = res.json();
+      expect(body).toMatchObject({
+        client_name: 'Claude',
+        token_endpoint_auth_method: 'client_secret_post',
+        client_secret_expires_at: 0,
+        redirect_uris: [CLAUDE_CALLBACK],
+      });
+      expect(body.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const row = await storedClient(t, body.client_id);
+      expect(row?.secretHash).toBe(sha256Hex(body.client_secret));
+      expect(row?.label).toBe('Claude (web connector)');
+      expect(JSON.stringify(row)).not.toContain(body.client_secret);
+    });
+
+    it('issues a distinct 128-bit client_id per registration', async () => {
+      const a = (await register(t, CLAUDEAI_PUBLIC)).json();
+      const b = (await register(t, CLAUDEAI_PUBLIC)).json();
+      expect(a.client_id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(a.client_id).not.toBe(b.client_id);
+    });
+
+    it('accepts the claude.com callback', async () => {
+      const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: ['https://claude.com/api/mcp/auth_callback'] });
+      expect(res.statusCode).toBe(201);
+      expect((await storedClient(t, res.json().client_id))?.label).toBe('Claude (web connector)');
+    });
+
+    it('writes a client_registered audit event', async () => {
+      const { client_id } = (await register(t, CLAUDEAI_PUBLIC)).json();
+      const events = await t.db.db.select().from(auditEvents).where(eq(auditEvents.clientId, client_id));
+      expect(events).toHaveLength(1);
+      expect(events[0]?.type).toBe('client_registered');
+    });
+  });
+
+  describe('metadata defaults and echo', () => {
+    it('defaults token_endpoint_auth_method to client_secret_basic and issues a secret (RFC 7591 §2)', async () => {
+      const res = await register(t, { redirect_uris: [CLAUDE_CALLBACK] });
+      expect(res.statusCode).toBe(201);
+      const body = res.json();
+      expect(body).toMatchObject({
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        client_secret_expires_at: 0,
+      });
+      expect(body.client_secret).toEqual(expect.any(String));
+    });
+
+    it('echoes only the supported scopes that were requested', async () => {
+      const res = await register(t, { ...CLAUDEAI_PUBLIC, scope: 'claudeai reminders:read' });
+      expect(res.statusCode).toBe(201);
+      expect(res.json().scope).toBe('reminders:read');
+    });
+
+    it('echoes optional URIs, contacts and software fields, and ignores unknown metadata', async () => {
+      const res = await register(t, {
+        ...CLAUDEAI_PUBLIC,
+        client_uri: 'https://claude.ai',
+        logo_uri: 'https://claude.ai/logo.png',
+        tos_uri: 'https://claude.ai/tos',
+        policy_uri: 'https://claude.ai/privacy',
+        contacts: ['ops@example.com'],
+        software_id: 'claude-connector',
+        software_version: '1.2.3',
+        jwks_uri: 'https://claude.ai/jwks',
+        some_vendor_extension: { nested: true },
+      });
+      expect(res.statusCode).toBe(201);
+      const body = res.json();
+      expect(body).toMatchObject({
+        client_uri: 'https://claude.ai',
+        logo_uri: 'https://claude.ai/logo.png',
+        tos_uri: 'https://claude.ai/tos',
+        policy_uri: 'https://claude.ai/privacy',
+        contacts: ['ops@example.com'],
+        software_id: 'claude-connector',
+        software_version: '1.2.3',
+      });
+      expect(body).not.toHaveProperty('jwks_uri');
+      expect(body).not.toHaveProperty('some_vendor_extension');
+    });
+
+    it('drops informational URIs that are not http(s) instead of echoing them', async () => {
+      const res = await register(t, { ...CLAUDEAI_PUBLIC, client_uri: 'javascript:alert(1)' });
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).not.toHaveProperty('client_uri');
+    });
+
+    it('collapses duplicate redirect URIs', async () => {
+      const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: [CLAUDE_CALLBACK, CLAUDE_CALLBACK] });
+      expect(res.statusCode).toBe(201);
+      expect(res.json().redirect_uris).toEqual([CLAUDE_CALLBACK]);
+    });
+  });
+
+  describe('loopback clients (RFC 8252 §7.3)', () => {
+    it('registers a loopback redirect on a random port, labelled after client_name', async () => {
+      const port = 20_000 + Math.floor(Math.random() * 40_000);
+      const res = await register(t, {
+        client_name: '  MCP Inspector ',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: [`http://127.0.0.1:${port}/callback`],
+      });
+      expect(res.statusCode).toBe(201);
+      expect(res.json().client_name).toBe('MCP Inspector');
+      expect((await storedClient(t, res.json().client_id))?.label).toBe('MCP Inspector');
+    });
+
+    it('labels a loopback client without a usable client_name "Local MCP client"', async () => {
+      const res = await register(t, { client_name: ' \u202e ', token_endpoint_auth_method: 'none', redirect_uris: ['http://localhost:8080/cb'] });
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).not.toHaveProperty('client_name');
+      expect((await storedClient(t, res.json().client_id))?.label).toBe('Local MCP client');
+    });
+  });
+
+  describe('refused redirect URIs', () => {
+    it('refuses an untrusted https host [invalid_redirect_uri, nothing stored]', async () => {
+      const before = await clientCount(t);
+      const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: ['https://evil.example/cb'] });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.json().error).toBe('invalid_redirect_uri');
+      expect(await clientCount(t)).toBe(before);
+    });
+
+    it('refuses the whole registration when any one redirect URI is untrusted', async () => {
+      const before = await clientCount(t);
+      const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: [CLAUDE_CALLBACK, 'https://evil.example/cb'] });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toBe('invalid_redirect_uri');
+      expect(await clientCount(t)).toBe(before);
+    });
+
+    it.each([
+      ['http on a non-loopback host', 'http://claude.ai/api/mcp/auth_callback'],
+      ['a fragment', `${CLAUDE_CALLBACK}#frag`],
+      ['userinfo', 'https://user@claude.ai/api/mcp/auth_callback'],
+      ['a look-alike suffix host', 'https://claude.ai.evil.com/api/mcp/auth_callback'],
+      ['userinfo naming the trusted host', 'https://claude.ai@evil.com/'],
+      ['the trusted URL in the query', 'https://evil.com/?https://claude.ai/'],
+      ['a percent-encoded host', 'https://claude%2Eai/api/mcp/auth_callback'],
+      ['a percent-encoded suffix', 'https://claude.ai%2Eevil.com/'],
+      ['a different port', 'https://claude.ai:8443/api/mcp/auth_callback'],
+    ])('refuses %s [invalid_redirect_uri]', async (_what, uri) => {
+      const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: [uri] });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toBe('invalid_redirect_uri');
+    });
+
+    // The contract's `format: uri` rejects these before the handler runs, so the refusal comes from request
+    // validation (invalid_request) rather than from the redirect-URI rules (unit-tested in redirect-uris.test.ts).
+    it.each([
+      ['a relative URI', '/api/mcp/auth_callback'],
+      ['a backslash host trick', 'https://evil.com\\@claude.ai/'],
+    ])('refuses %s [400 invalid_request from the contract]', async (_what, uri) => {
+      const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: [uri] });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toBe('invalid_request');
+    });
+
+    it('refuses more redirect URIs than the contract allows [400 invalid_request]', async () => {
+      const uris = Array.from({ length: 11 }, (_, i) => `https://claude.ai/cb/${i}`);
+      const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: uris });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toBe('invalid_request');
+    });
+
+    it('refuses a registration without redirect URIs [400 invalid_request]', async () => {
+      const res = await register(t, { client_name: 'x', redirect_uris: [] });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toBe('invalid_request');
+    });
+  });
+
+  describe('grant and response type consistency (RFC 7591 §2.1)', () => {
+    it('refuses grant_types without authorization_code [invalid_client_metadata]', async () => {
+      const res = await register(t, { ...CLAUDEAI_PUBLIC, grant_types: ['client_credentials'] });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toBe('invalid_client_metadata');
+    });
+
+    it('refuses response_types other than code [invalid_client_metadata]', async () => {
+      const res = await register(t, { ...CLAUDEAI_PUBLIC, response_types: ['token'] });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toBe('invalid_client_metadata');
+    });
+
+    it('refuses response_types mixing code with another type [invalid_client_metadata]', async () => {
+      const res = await register(t, { ...CLAUDEAI_PUBLIC, response_types: ['code', 'id_token'] });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toBe('invalid_client_metadata');
+    });
+  });
+});
+
+describe('POST /register with custom configuration', () => {
+  it('rate limits per client IP [429 rate_limited with Retry-After]', async () => {
+    const t = await buildTestApp({ env: { RATE_LIMIT_REGISTER_MAX: '2', RATE_LIMIT_REGISTER_WINDOW_SECONDS: '60' } });
+    try {
+      expect((await register(t, CLAUDEAI_PUBLIC, '203.0.113.7')).statusCode).toBe(201);
+      expect((await register(t, CLAUDEAI_PUBLIC, '203.0.113.7')).statusCode).toBe(201);
+      const limited = await register(t, CLAUDEAI_PUBLIC, '203.0.113.7');
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json().error).toBe('rate_limited');
+      expect(limited.headers['retry-after']).toBe('60');
+      // Another IP has its own budget.
+      expect((await register(t, CLAUDEAI_PUBLIC, '203.0.113.8')).statusCode).toBe(201);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('honours a custom TRUSTED_REDIRECTS list', async () => {
+    const t = await buildTestApp({
+      env: { TRUSTED_REDIRECTS: JSON.stringify([{ prefix: 'https://partner.example/oauth/', label: 'Partner app' }]) },
+    });
+    try {
+      const ok = await register(t, { token_endpoint_auth_method: 'none', redirect_uris: ['https://partner.example/oauth/cb'] });
+      expect(ok.statusCode).toBe(201);
+      expect((await storedClient(t, ok.json().client_id))?.label).toBe('Partner app');
+
+      const outsidePrefix = await register(t, { redirect_uris: ['https://partner.example/other/cb'] });
+      expect(outsidePrefix.statusCode).toBe(400);
+      expect(outsidePrefix.json().error).toBe('invalid_redirect_uri');
+
+      // Claude.ai and loopback are no longer trusted once the list is replaced.
+      for (const uri of [CLAUDE_CALLBACK, 'http://127.0.0.1:1234/cb']) {
+        const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: [uri] });
+        expect(res.statusCode).toBe(400);
+        expect(res.json().error).toBe('invalid_redirect_uri');
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
