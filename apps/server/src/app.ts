@@ -7,7 +7,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
-import { installErrorHandling } from './http/error-handling.ts';
+import { consentAppFallback } from './http/consent-app.ts';
+import { frameworkErrors, installErrorHandling } from './http/error-handling.ts';
 import { checkCsrf, securityHandlers, unauthorizedError } from './http/security.ts';
 import { routeThroughSpec } from './http/spec-router.ts';
 import { createLogger } from './log.ts';
@@ -21,6 +22,7 @@ import { registerHandlers } from './oauth/register.ts';
 import { revokeHandlers } from './oauth/revoke.ts';
 import { tokenHandlers } from './oauth/token.ts';
 import { healthHandlers } from './ops/health.ts';
+import { reminderHandlers } from './reminders/handlers.ts';
 import type { Database } from './store/db/open-db.ts';
 import type { Kv } from './store/kv/kv.ts';
 
@@ -44,6 +46,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors,
   });
 
   await app.register(formbody);
@@ -70,13 +73,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...accountHandlers(ctx),
       ...consentHandlers(ctx),
       ...apiKeyHandlers(ctx),
+      ...reminderHandlers(ctx),
       ...mcpHandlers(ctx),
       ...healthHandlers(ctx),
     },
     {
-      handlers: securityHandlers(ctx),
-      unauthorized: (c, req) => unauthorizedError(ctx, c, req),
-      beforeHandler: checkCsrf,
+      security: {
+        handlers: securityHandlers(ctx),
+        unauthorized: (c, req) => unauthorizedError(ctx, c, req),
+        beforeHandler: checkCsrf,
+      },
+      fallback: await consentAppFallback(app, config.consentAppDir),
     },
   );
   return app;

@@ -1,5 +1,6 @@
 // The one reader of process.env (see main.ts): a typed, validated config object built once at start.
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** An entry of the trusted-redirect list: registration (RFC 7591 §2) only accepts redirect URIs it matches. */
 export type TrustedRedirect =
@@ -26,6 +27,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** PGlite data directory, used when databaseUrl is unset. */
   dataDir: string;
+  /** The built consent web app (apps/consent/dist), served from this origin. */
+  consentAppDir: string;
   /** Prefix for every KV key and channel (lets several deployments or test runs share one Redis). */
   kvPrefix: string;
   trustedRedirects: TrustedRedirect[];
@@ -47,6 +50,9 @@ export const defaultTrustedRedirects: TrustedRedirect[] = [
   { kind: 'prefix', origin: 'https://claude.com', pathPrefix: '/', label: 'Claude (web connector)' },
   { kind: 'loopback' },
 ];
+
+/** apps/consent/dist, found from this file so the server can start from any directory. */
+const DEFAULT_CONSENT_APP_DIR = fileURLToPath(new URL('../../consent/dist', import.meta.url));
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -99,6 +105,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     dataDir: path.resolve(cwd, env.DATA_DIR || '.data/pglite'),
+    consentAppDir: env.CONSENT_APP_DIR ? path.resolve(cwd, env.CONSENT_APP_DIR) : DEFAULT_CONSENT_APP_DIR,
     kvPrefix: env.KV_PREFIX ?? 'rmt:',
     trustedRedirects: parseTrustedRedirects(env.TRUSTED_REDIRECTS, problems),
     codeTtlSeconds: int('CODE_TTL_SECONDS', 60, 1, 60),

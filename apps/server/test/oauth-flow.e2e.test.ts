@@ -1,7 +1,6 @@
 // The seed's flow, exactly as Claude.ai does it, over HTTP with the generated SDK as the client:
 // 401 from /mcp → protected-resource metadata → AS metadata → register → authorize → sign up + consent →
 // token → MCP initialize with the key → key listed as "Claude (web connector)" → revoke → 401.
-import { createServer } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
@@ -24,18 +23,8 @@ import { buildTestApp } from './support/test-app.ts';
 import { testBackends } from './support/backends.ts';
 import { cookieFetch } from './support/cookie-fetch.ts';
 import { CLAUDE_CALLBACK, CLAUDEAI_PUBLIC } from './support/flow.ts';
+import { freePort } from './support/free-port.ts';
 
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe.each(testBackends())('the OAuth flow end to end on $name', ({ available, open }) => {
   it.skipIf(!available)('connects Claude.ai to /mcp with a minted API key, then revocation locks it out', async () => {

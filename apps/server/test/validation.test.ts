@@ -151,6 +151,9 @@ describe('request validation against the spec', () => {
     it('answers a wrong method with 405', async () => {
       const res = await t.app.inject({ method: 'DELETE', url: '/token' });
       expectOAuthError(res, 405, 'invalid_request');
+      expect(res.headers.allow).toBe('POST');
+      const page = await t.app.inject({ method: 'PUT', url: '/api/keys' });
+      expect(page.headers.allow).toBe('GET, POST, HEAD');
     });
   });
 });

@@ -1,7 +1,7 @@
 // Every failure leaves as `{ error, error_description }` JSON: OAuth errors as raised, Fastify's own client
 // errors (malformed JSON, body too large, ...) as invalid_request with their status, and anything else as
 // an opaque 500 server_error — logged here, never sent.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { invalidRequest, notFound, OAuthError, serializeError } from '../errors.ts';
 
 export function installErrorHandling(app: FastifyInstance): void {
@@ -25,4 +25,13 @@ function clientErrorFromFastify(err: FastifyError): OAuthError | undefined {
     : status === 415 ? 'Unsupported Content-Type.'
     : 'Malformed request.';
   return status === 400 ? invalidRequest(description) : new OAuthError(status, 'invalid_request', description);
+}
+
+/**
+ * Errors Fastify raises before routing (a malformed URL, a bad Content-Type header) skip the error handler;
+ * passed as the `frameworkErrors` option they get the same wire shape as every other error.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const { status, body, headers } = serializeError(clientErrorFromFastify(err) ?? invalidRequest('Malformed request.'));
+  reply.code(status).headers(headers).type('application/json; charset=utf-8').send(body);
 }

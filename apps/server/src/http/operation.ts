@@ -30,7 +30,7 @@ export interface RawResult {
   headers?: Record<string, string | string[]>;
   body?: string;
   contentType?: string;
-  /** The handler already wrote the response itself (e.g. a streaming transport). */
+  /** The response is already being written by other means (a static file, a stream). */
   sent?: true;
 }
 

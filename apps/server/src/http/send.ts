@@ -2,8 +2,8 @@ import type { FastifyReply } from 'fastify';
 import type { RawResult } from './operation.ts';
 
 /** Writes a handler's result: JSON for objects, the declared content type for strings, nothing for empty. */
-export function sendResult(reply: FastifyReply, result: RawResult): FastifyReply | undefined {
-  if (result.sent) return undefined;
+export function sendResult(reply: FastifyReply, result: RawResult): FastifyReply {
+  if (result.sent) return reply; // already being written (a static file, a stream)
   reply.code(result.status);
   if (result.headers) reply.headers(result.headers);
   if (result.body === undefined) return reply.send();

@@ -26,7 +26,14 @@ export interface SpecSecurity {
 
 const DEFAULT_SECURITY: SpecSecurity = { handlers: {}, unauthorized: () => unauthorized('Authentication required.') };
 
-export async function createSpecRouter(handlers: Record<string, AnyOperationHandler>, security: SpecSecurity = DEFAULT_SECURITY) {
+export interface SpecRouterOptions {
+  security?: SpecSecurity;
+  /** Answers requests that match no operation (the consent app's pages); undefined → 404. */
+  fallback?: (req: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
+}
+
+export async function createSpecRouter(handlers: Record<string, AnyOperationHandler>, options: SpecRouterOptions = {}) {
+  const security = options.security ?? DEFAULT_SECURITY;
   const operationHandlers = Object.fromEntries(
     Object.entries(handlers).map(([operationId, handler]) => [
       operationId,
@@ -51,11 +58,13 @@ export async function createSpecRouter(handlers: Record<string, AnyOperationHand
       postRoutingHandler: (c: Context, ...[req, , apiRequest]: Args) => {
         if (c.operation) checkRequestShape(c, req, apiRequest);
       },
-      notFound: () => {
+      notFound: async (_c: Context, req: FastifyRequest, reply: FastifyReply): Promise<RawResult> => {
+        if (options.fallback && (await options.fallback(req, reply))) return { status: 200, sent: true };
         throw notFound('No such endpoint.');
       },
-      methodNotAllowed: () => {
-        throw methodNotAllowed('Method not allowed on this endpoint.');
+      // RFC 9110 §15.5.6: a 405 lists the methods the resource does support.
+      methodNotAllowed: (_c: Context, ...[, , apiRequest]: Args) => {
+        throw methodNotAllowed('Method not allowed on this endpoint.', { allow: allowedMethods(api, apiRequest.path) });
       },
       validationFail: (c: Context) => {
         throw invalidRequest(describeValidationErrors(c.validation.errors ?? []));
@@ -77,13 +86,20 @@ export async function createSpecRouter(handlers: Record<string, AnyOperationHand
   return api;
 }
 
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+function allowedMethods(api: OpenApi31Backend, path: string): string {
+  const allowed = METHODS.filter((method) => api.router.matchOperation({ method, path, headers: {} }) !== undefined);
+  return (allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed).join(', ');
+}
+
 /** Registers the catch-all route that hands each request to the spec router. */
 export async function routeThroughSpec(
   app: FastifyInstance,
   handlers: Record<string, AnyOperationHandler>,
-  security?: SpecSecurity,
+  options?: SpecRouterOptions,
 ) {
-  const api = await createSpecRouter(handlers, security);
+  const api = await createSpecRouter(handlers, options);
   // Unknown media types reach the router as raw bytes, so the contract (not Fastify) decides: 415.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.route({

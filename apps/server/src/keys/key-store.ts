@@ -81,7 +81,7 @@ export async function revokeKey(
   return true;
 }
 
-/** Revokes by secret (RFC 7009); returns the key if one matched. */
+/** The key (revoked or not) with this secret, for RFC 7009 revocation by token. */
 export async function findKeyBySecret(ctx: Pick<AppContext, 'db'>, secret: string): Promise<ApiKeyRow | undefined> {
   if (!isWellFormedApiKey(secret)) return undefined;
   const [key] = await ctx.db.db.select().from(apiKeys).where(eq(apiKeys.secretHash, sha256Hex(secret))).limit(1);

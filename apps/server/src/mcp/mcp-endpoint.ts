@@ -1,7 +1,8 @@
 // The protected MCP endpoint `/mcp`: MCP Streamable HTTP transport, stateless.
 //
 // Bearer authentication (RFC 6750; 401 + RFC 9728 `resource_metadata` challenge) has already run in
-// http/security.ts. Here: the audience check, then one fresh McpServer + transport per POST, closed as soon
+// http/security.ts. Here: the audience check and the scopes of any `tools/call` in the body (shared with
+// the REST API, keys/require-scope.ts), then one fresh McpServer + transport per POST, closed as soon
 // as the response is produced. No session ids, nothing kept in memory between requests: any instance
 // behind the load balancer answers any request.
 //
@@ -12,11 +13,12 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { McpRequestData, McpRequestErrors, McpRequestResponses, McpStreamData, McpStreamErrors } from '@reminderit/sdk';
 import type { AppContext } from '../context.ts';
-import { invalidToken, methodNotAllowed } from '../errors.ts';
-import type { KeyAuth, RequestAuth } from '../http/auth.ts';
+import { methodNotAllowed } from '../errors.ts';
+import type { KeyAuth } from '../http/auth.ts';
 import { operation, type OperationInput, type RawResult } from '../http/operation.ts';
-import { bearerChallenge } from '../http/security.ts';
+import { requireAudience, requireScopes } from '../keys/require-scope.ts';
 import { createMcpServer } from './mcp-server.ts';
+import { scopesNeededBy } from './required-scopes.ts';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
@@ -29,33 +31,18 @@ const FORWARDED_HEADERS = ['accept', 'content-type', 'mcp-protocol-version'] as 
 export function mcpHandlers(ctx: AppContext) {
   return {
     mcpRequest: operation<McpRequestData, McpRequestResponses & McpRequestErrors>(async (input) => {
-      const key = checkAudience(ctx, input.auth);
+      const key = requireAudience(ctx, input.auth);
+      requireScopes(ctx, key, scopesNeededBy(input.body));
       return answerMcp(ctx, key, input);
     }),
 
     // Streamable HTTP lets a client open a server-to-client SSE stream with GET; a stateless server has
     // nothing to push on it. The transport spec allows 405 for exactly this.
     mcpStream: operation<McpStreamData, McpStreamErrors>(async ({ auth }) => {
-      checkAudience(ctx, auth);
+      requireAudience(ctx, auth);
       throw methodNotAllowed('This MCP server is stateless and offers no SSE stream; use POST.', { allow: 'POST' });
     }),
   };
-}
-
-/**
- * RFC 8707 §2 + MCP authorization spec ("Token Audience Binding and Validation"): the server MUST only
- * accept tokens issued for itself. A key minted for another resource is an invalid token here
- * (RFC 6750 §3.1), with the challenge that points back to our resource metadata.
- */
-function checkAudience(ctx: AppContext, auth: RequestAuth): KeyAuth {
-  const key = auth.key;
-  if (!key || key.resource !== ctx.config.mcpResource) {
-    const description = 'The access token was not issued for this resource.';
-    throw invalidToken(description, {
-      'www-authenticate': bearerChallenge(ctx, { code: 'invalid_token', description }),
-    });
-  }
-  return key;
 }
 
 /** One POST: a fresh server bound to the key and a fresh stateless transport, closed afterwards. */

@@ -15,8 +15,8 @@ export function tokenHandlers(ctx: AppContext) {
     token: operation<TokenData, TokenResponses>(async ({ body, raw }) => {
       await enforceRateLimit(ctx, `token:${raw.ip}`, ctx.config.rateLimits.token);
       const client = await authenticateClient(ctx, raw, body);
-      const grant = GRANTS[body.grant_type];
-      if (!grant || !Object.hasOwn(GRANTS, body.grant_type)) {
+      const grant = Object.hasOwn(GRANTS, body.grant_type) ? GRANTS[body.grant_type] : undefined;
+      if (!grant) {
         throw unsupportedGrantType(`grant_type ${body.grant_type} is not supported; use authorization_code.`);
       }
       return { status: 200, body: await grant(ctx, client, body), headers: NO_STORE };

@@ -384,8 +384,11 @@ export const mcpStream = <ThrowOnError extends boolean = false>(options?: Option
  * Without a valid bearer API key the answer is `401` with
  * `WWW-Authenticate: Bearer resource_metadata="<PUBLIC_URL>/.well-known/oauth-protected-resource/mcp"`
  * (plus `error="invalid_token"` when a token was presented): the starting point of OAuth discovery
- * (RFC 9728 §5.1). Tools check the key's scopes (`reminders:read`, `reminders:write`); JSON-RPC
- * level failures come back as JSON-RPC `error` objects inside a `200`.
+ * (RFC 9728 §5.1). A `tools/call` (alone or in a batch) of a tool needing a scope the key lacks
+ * (`create_reminder`, `cancel_reminder`: `reminders:write`; `list_reminders`: `reminders:read`) gets
+ * `403` `insufficient_scope` with `WWW-Authenticate: Bearer error="insufficient_scope", scope="…"`,
+ * so clients can step up; `tools/list` shows every tool. Other JSON-RPC level failures come back as
+ * JSON-RPC `error` objects (or tool results with `isError`) inside a `200`.
  *
  */
 export const mcpRequest = <ThrowOnError extends boolean = false>(options: Options<McpRequestData, ThrowOnError>): RequestResult<McpRequestResponses, McpRequestErrors, ThrowOnError> => (options.client ?? client).post<McpRequestResponses, McpRequestErrors, ThrowOnError>({

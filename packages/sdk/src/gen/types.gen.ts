@@ -784,6 +784,13 @@ export type SignUpErrors = {
      */
     400: OAuthError;
     /**
+     * Cross-site request refused (`forbidden`): on cookie-authenticated calls the `X-CSRF-Token` header does
+     * not match the session (a missing header breaks the contract and gets `400 invalid_request` instead); on
+     * sign-up and log-in the `Origin` header names another site (login CSRF).
+     *
+     */
+    403: OAuthError;
+    /**
      * The request conflicts with the current state (`conflict`).
      */
     409: OAuthError;
@@ -830,6 +837,13 @@ export type LogInErrors = {
      * Wrong email or password (`unauthorized`); both cases get the same answer.
      */
     401: OAuthError;
+    /**
+     * Cross-site request refused (`forbidden`): on cookie-authenticated calls the `X-CSRF-Token` header does
+     * not match the session (a missing header breaks the contract and gets `400 invalid_request` instead); on
+     * sign-up and log-in the `Origin` header names another site (login CSRF).
+     *
+     */
+    403: OAuthError;
     /**
      * Rate limited (`rate_limited`); retry after `Retry-After` seconds.
      */
@@ -880,8 +894,9 @@ export type LogOutErrors = {
      */
     401: OAuthError;
     /**
-     * The `X-CSRF-Token` header does not match the session (`forbidden`). A missing header breaks the
-     * contract and gets `400 invalid_request` instead.
+     * Cross-site request refused (`forbidden`): on cookie-authenticated calls the `X-CSRF-Token` header does
+     * not match the session (a missing header breaks the contract and gets `400 invalid_request` instead); on
+     * sign-up and log-in the `Origin` header names another site (login CSRF).
      *
      */
     403: OAuthError;
@@ -1023,8 +1038,9 @@ export type DecideConsentErrors = {
      */
     401: OAuthError;
     /**
-     * The `X-CSRF-Token` header does not match the session (`forbidden`). A missing header breaks the
-     * contract and gets `400 invalid_request` instead.
+     * Cross-site request refused (`forbidden`): on cookie-authenticated calls the `X-CSRF-Token` header does
+     * not match the session (a missing header breaks the contract and gets `400 invalid_request` instead); on
+     * sign-up and log-in the `Origin` header names another site (login CSRF).
      *
      */
     403: OAuthError;
@@ -1117,8 +1133,9 @@ export type CreateApiKeyErrors = {
      */
     401: OAuthError;
     /**
-     * The `X-CSRF-Token` header does not match the session (`forbidden`). A missing header breaks the
-     * contract and gets `400 invalid_request` instead.
+     * Cross-site request refused (`forbidden`): on cookie-authenticated calls the `X-CSRF-Token` header does
+     * not match the session (a missing header breaks the contract and gets `400 invalid_request` instead); on
+     * sign-up and log-in the `Origin` header names another site (login CSRF).
      *
      */
     403: OAuthError;
@@ -1173,8 +1190,9 @@ export type RevokeApiKeyErrors = {
      */
     401: OAuthError;
     /**
-     * The `X-CSRF-Token` header does not match the session (`forbidden`). A missing header breaks the
-     * contract and gets `400 invalid_request` instead.
+     * Cross-site request refused (`forbidden`): on cookie-authenticated calls the `X-CSRF-Token` header does
+     * not match the session (a missing header breaks the contract and gets `400 invalid_request` instead); on
+     * sign-up and log-in the `Origin` header names another site (login CSRF).
      *
      */
     403: OAuthError;

@@ -2,12 +2,16 @@
 //
 // The SDK's McpServer turns an exception thrown by a tool into a `CallToolResult` whose text is the
 // exception's message — a database error would reach the model verbatim. Tools therefore run inside
-// `guarded()`: a ToolError is a message meant for the caller; anything else is logged and answered with
-// an opaque failure (the design's "internals never leave the process", applied to MCP).
+// `guarded()`: a ToolError, or a client error from the shared domain code (the same 4xx `OAuthError` the REST
+// API answers with, e.g. a due time in the past), is a message meant for the caller; anything else is
+// logged and answered with an opaque failure (the design's "internals never leave the process", applied
+// to MCP).
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { type CallToolResult, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { Scope } from '@reminderit/sdk';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context.ts';
+import { OAuthError } from '../../errors.ts';
 import type { KeyAuth } from '../../http/auth.ts';
 
 /** Per request: the app's dependencies, the authenticated key, and the request's logger. */
@@ -17,8 +21,19 @@ export interface ToolContext {
   log: FastifyBaseLogger;
 }
 
-/** One tool file = one of these; mcp-server.ts lists them. */
+/** Registers one tool on a (per-request) server, bound to the request's key. */
 export type RegisterTool = (server: McpServer, tool: ToolContext) => void;
+
+/** One tool file = one of these; mcp-server.ts lists them. */
+export interface McpTool {
+  name: string;
+  /**
+   * The scope a `tools/call` of this tool needs, or null. Enforced by the endpoint before the call reaches
+   * the MCP layer (HTTP 403 `insufficient_scope`, so clients can step up); `tools/list` shows every tool.
+   */
+  scope: Scope | null;
+  register: RegisterTool;
+}
 
 /** A failure whose message is written for the caller (the model and the user), e.g. a missing scope. */
 export class ToolError extends Error {
@@ -49,6 +64,7 @@ export function guarded<A extends unknown[]>(
       return await run(...args);
     } catch (err) {
       if (err instanceof ToolError) return toolFailure(err.message);
+      if (err instanceof OAuthError && err.status < 500) return toolFailure(err.description);
       // Protocol-level errors (McpError) carry codes and messages meant for the client.
       if (err instanceof McpError) throw err;
       tool.log.error({ err, tool: name, keyId: tool.key.keyId }, 'mcp tool failed');

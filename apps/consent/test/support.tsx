@@ -1,0 +1,31 @@
+import type { ScenarioName } from '@reminderit/mocks';
+import { setupMockServer } from '@reminderit/mocks/node';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { vi } from 'vitest';
+import { App } from '../src/App.tsx';
+import { browser } from '../src/navigation.ts';
+
+/** Relative handler paths resolve against jsdom's location, the app's own origin. */
+export const mocks = setupMockServer('signedOut');
+
+/** Renders the app at `path` against a fresh copy of `scenario`. */
+export function renderApp(path: string, scenario: ScenarioName) {
+  const state = mocks.useScenario(scenario);
+  window.history.replaceState(null, '', path);
+  // Full-page navigations (Allow/Deny, server routes) are observed instead of performed.
+  const assign = vi.spyOn(browser, 'assign').mockImplementation(() => {});
+  const user = userEvent.setup();
+  const view = render(<App />);
+  return { state, assign, user, ...view };
+}
+
+export const currentPath = () => window.location.pathname + window.location.search;
+
+/** The table row of the key with this label. */
+export async function keyRow(label: string): Promise<HTMLElement> {
+  const cell = await screen.findByText(label, { selector: '.key-label' });
+  return cell.closest('tr') as HTMLElement;
+}
+
+export { screen, within };

@@ -1,0 +1,106 @@
+// listReminders, createReminder, getReminder, cancelReminder (bearer API key).
+import type {
+  CancelReminderData,
+  CancelReminderErrors,
+  CancelReminderResponses,
+  CreateReminderData,
+  CreateReminderErrors,
+  CreateReminderResponses,
+  GetReminderData,
+  GetReminderErrors,
+  GetReminderResponses,
+  ListRemindersData,
+  ListRemindersErrors,
+  ListRemindersResponses,
+  Reminder,
+} from '@reminderit/sdk';
+import { bearerKey } from '../auth.ts';
+import { isRecord, oauthError, readJson, type Router } from '../respond.ts';
+import { type MockState, randomId } from '../state.ts';
+
+const PHONE = /^\+[1-9][0-9]{1,14}$/;
+const OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A new scheduled reminder from create input (REST body or MCP tool arguments), or undefined when the input
+ * breaks the rules the server enforces: 1–500 chars of text, a future due_at with an offset, a channel, E.164.
+ */
+export function newReminder(input: Record<string, unknown>): Reminder | undefined {
+  const valid =
+    typeof input.text === 'string' &&
+    input.text.length >= 1 &&
+    input.text.length <= 500 &&
+    typeof input.due_at === 'string' &&
+    OFFSET_DATE_TIME.test(input.due_at) &&
+    Date.parse(input.due_at) > Date.now() &&
+    (input.channel === 'phone' || input.channel === 'whatsapp') &&
+    typeof input.phone_number === 'string' &&
+    PHONE.test(input.phone_number);
+  if (!valid) return undefined;
+  return {
+    id: randomId(),
+    text: input.text as string,
+    due_at: input.due_at as string,
+    channel: input.channel as Reminder['channel'],
+    phone_number: input.phone_number as string,
+    status: 'scheduled',
+    created_at: new Date().toISOString(),
+    cancelled_at: null,
+  };
+}
+
+const isUpcoming = (r: Reminder, now: number) => r.status === 'scheduled' && Date.parse(r.due_at) >= now;
+
+export function reminderHandlers(on: Router, state: MockState) {
+  const find = (id: string | undefined) => state.reminders.find((r) => r.id === id);
+
+  return [
+    on<ListRemindersData, ListRemindersResponses & ListRemindersErrors>('get', '/v1/reminders', ({ request, url }) => {
+      const auth = bearerKey(state, request, 'reminders:read');
+      if ('error' in auth) return auth.error;
+      const status = url.searchParams.get('status') ?? 'upcoming';
+      const limit = Number(url.searchParams.get('limit') ?? '20');
+      const cursor = url.searchParams.get('cursor') ?? '0';
+      if ((status !== 'upcoming' && status !== 'past') || !Number.isInteger(limit) || limit < 1 || limit > 100 || !/^\d+$/.test(cursor)) {
+        return oauthError(400, 'invalid_request', 'Invalid request: status, limit or cursor is out of range.');
+      }
+      const now = Date.now();
+      const matching = state.reminders
+        .filter((r) => isUpcoming(r, now) === (status === 'upcoming'))
+        .sort((a, b) => (Date.parse(a.due_at) - Date.parse(b.due_at)) * (status === 'upcoming' ? 1 : -1));
+      const offset = Number(cursor);
+      const page = matching.slice(offset, offset + limit);
+      const next = offset + limit < matching.length ? String(offset + limit) : null;
+      return { status: 200, body: { reminders: page, next_cursor: next } };
+    }),
+
+    on<CreateReminderData, CreateReminderResponses & CreateReminderErrors>('post', '/v1/reminders', async ({ request }) => {
+      const auth = bearerKey(state, request, 'reminders:write');
+      if ('error' in auth) return auth.error;
+      const body = await readJson(request);
+      const reminder = isRecord(body) ? newReminder(body) : undefined;
+      if (!reminder) return oauthError(400, 'invalid_request', 'Invalid request: text, a future due_at with a UTC offset, channel and an E.164 phone_number are required.');
+      state.reminders.push(reminder);
+      return { status: 201, body: reminder };
+    }),
+
+    on<GetReminderData, GetReminderResponses & GetReminderErrors>('get', '/v1/reminders/{reminderId}', ({ request, params }) => {
+      const auth = bearerKey(state, request, 'reminders:read');
+      if ('error' in auth) return auth.error;
+      const reminder = find(params.reminderId);
+      if (!reminder) return oauthError(404, 'not_found', 'No such reminder.');
+      return { status: 200, body: reminder };
+    }),
+
+    on<CancelReminderData, CancelReminderResponses & CancelReminderErrors>('post', '/v1/reminders/{reminderId}/cancel', ({ request, params }) => {
+      const auth = bearerKey(state, request, 'reminders:write');
+      if ('error' in auth) return auth.error;
+      const reminder = find(params.reminderId);
+      if (!reminder) return oauthError(404, 'not_found', 'No such reminder.');
+      if (!isUpcoming(reminder, Date.now())) return oauthError(409, 'conflict', `The reminder is already ${reminder.status === 'scheduled' ? 'due' : reminder.status}.`);
+      reminder.status = 'cancelled';
+      reminder.cancelled_at = new Date().toISOString();
+      return { status: 200, body: reminder };
+    }),
+  ];
+}
