@@ -1,5 +1,6 @@
 // Builds the app as tests want it: in-memory PGlite + MemoryKv + a ManualClock by default, or any backend
-// pair passed in; logs captured in memory so tests can assert what (never) gets logged.
+// pair passed in; logs captured in memory so tests can assert what (never) gets logged. Every response it
+// sends is checked against openapi.yaml (response-contract.ts).
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
@@ -9,6 +10,7 @@ import { createLogger } from '../../src/log.ts';
 import type { Database } from '../../src/store/db/open-db.ts';
 import type { Kv } from '../../src/store/kv/kv.ts';
 import { MemoryKv } from '../../src/store/kv/memory-kv.ts';
+import { checkResponsesAgainstSpec } from './response-contract.ts';
 import { testDatabases } from './test-databases.ts';
 
 export interface TestApp {
@@ -38,6 +40,7 @@ export async function buildTestApp(
     },
   });
   const app = await buildApp({ config, db, kv, clock, logger: createLogger('info', sink) });
+  checkResponsesAgainstSpec(app); // every response is validated against the spec; violations fail the test
   await app.ready();
   return {
     app,

@@ -603,6 +603,14 @@ export type RegisterClientErrors = {
      */
     400: OAuthError;
     /**
+     * The request body is larger than the server accepts (64 KiB) (`invalid_request`).
+     */
+    413: OAuthError;
+    /**
+     * The body's Content-Type is not one this operation accepts (`invalid_request`).
+     */
+    415: OAuthError;
+    /**
      * Rate limited (`rate_limited`); retry after `Retry-After` seconds.
      */
     429: OAuthError;
@@ -708,6 +716,14 @@ export type TokenErrors = {
      */
     401: OAuthError;
     /**
+     * The request body is larger than the server accepts (64 KiB) (`invalid_request`).
+     */
+    413: OAuthError;
+    /**
+     * The body's Content-Type is not one this operation accepts (`invalid_request`).
+     */
+    415: OAuthError;
+    /**
      * Rate limited (`rate_limited`); retry after `Retry-After` seconds.
      */
     429: OAuthError;
@@ -750,6 +766,14 @@ export type RevokeTokenErrors = {
      * Client authentication failed (RFC 6749 §5.2 `invalid_client`).
      */
     401: OAuthError;
+    /**
+     * The request body is larger than the server accepts (64 KiB) (`invalid_request`).
+     */
+    413: OAuthError;
+    /**
+     * The body's Content-Type is not one this operation accepts (`invalid_request`).
+     */
+    415: OAuthError;
     /**
      * An unexpected condition (`server_error`). Opaque by design; details are only logged.
      */
@@ -794,6 +818,14 @@ export type SignUpErrors = {
      * The request conflicts with the current state (`conflict`).
      */
     409: OAuthError;
+    /**
+     * The request body is larger than the server accepts (64 KiB) (`invalid_request`).
+     */
+    413: OAuthError;
+    /**
+     * The body's Content-Type is not one this operation accepts (`invalid_request`).
+     */
+    415: OAuthError;
     /**
      * Rate limited (`rate_limited`); retry after `Retry-After` seconds.
      */
@@ -844,6 +876,14 @@ export type LogInErrors = {
      *
      */
     403: OAuthError;
+    /**
+     * The request body is larger than the server accepts (64 KiB) (`invalid_request`).
+     */
+    413: OAuthError;
+    /**
+     * The body's Content-Type is not one this operation accepts (`invalid_request`).
+     */
+    415: OAuthError;
     /**
      * Rate limited (`rate_limited`); retry after `Retry-After` seconds.
      */
@@ -1049,6 +1089,14 @@ export type DecideConsentErrors = {
      */
     404: OAuthError;
     /**
+     * The request body is larger than the server accepts (64 KiB) (`invalid_request`).
+     */
+    413: OAuthError;
+    /**
+     * The body's Content-Type is not one this operation accepts (`invalid_request`).
+     */
+    415: OAuthError;
+    /**
      * An unexpected condition (`server_error`). Opaque by design; details are only logged.
      */
     500: OAuthError;
@@ -1139,6 +1187,14 @@ export type CreateApiKeyErrors = {
      *
      */
     403: OAuthError;
+    /**
+     * The request body is larger than the server accepts (64 KiB) (`invalid_request`).
+     */
+    413: OAuthError;
+    /**
+     * The body's Content-Type is not one this operation accepts (`invalid_request`).
+     */
+    415: OAuthError;
     /**
      * An unexpected condition (`server_error`). Opaque by design; details are only logged.
      */
@@ -1305,6 +1361,14 @@ export type CreateReminderErrors = {
      * The API key lacks the scope this call needs (RFC 6750 §3.1 `insufficient_scope`).
      */
     403: OAuthError;
+    /**
+     * The request body is larger than the server accepts (64 KiB) (`invalid_request`).
+     */
+    413: OAuthError;
+    /**
+     * The body's Content-Type is not one this operation accepts (`invalid_request`).
+     */
+    415: OAuthError;
     /**
      * An unexpected condition (`server_error`). Opaque by design; details are only logged.
      */
@@ -1510,6 +1574,14 @@ export type McpRequestErrors = {
      * The API key lacks the scope this call needs (RFC 6750 §3.1 `insufficient_scope`).
      */
     403: OAuthError;
+    /**
+     * The request body is larger than the server accepts (64 KiB) (`invalid_request`).
+     */
+    413: OAuthError;
+    /**
+     * The body's Content-Type is not one this operation accepts (`invalid_request`).
+     */
+    415: OAuthError;
     /**
      * An unexpected condition (`server_error`). Opaque by design; details are only logged.
      */

@@ -1,5 +1,6 @@
-// The contract, loaded for the tests: every operation of openapi.yaml and an Ajv 2020 validator for each
-// response (status + media type) it declares.
+// The contract as a response checker, shared by every suite that holds something to it (the mocks'
+// conform test, the server's response validation, the SDK ⇄ server ⇄ mocks contract suite): every
+// operation of openapi.yaml and an Ajv 2020 validator for each response (status + media type) it declares.
 import { readFileSync } from 'node:fs';
 import { specPath } from '@reminderit/openapi/path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -38,7 +39,7 @@ export const operations: SpecOperation[] = Object.entries(spec.paths as Json).fl
     method: method.toUpperCase(),
     path,
     pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`),
-    statuses: Object.keys(item[method].responses).map(Number),
+    statuses: Object.keys(item[method].responses).filter((s) => s !== 'default').map(Number),
   })),
 );
 
@@ -76,7 +77,7 @@ function compilePointer(pointer: string): ValidateFunction {
 }
 
 /** What the spec declares for `operation` answering `status`, or undefined when it does not list it. */
-export function specResponse(operation: SpecOperation, status: number): SpecResponse | undefined {
+export function specResponse(operation: SpecOperation, status: number | 'default'): SpecResponse | undefined {
   const key = `${operation.operationId} ${status}`;
   if (cache.has(key)) return cache.get(key);
   const raw = spec.paths[operation.path][operation.method.toLowerCase()].responses[String(status)] as Json | undefined;
@@ -101,4 +102,55 @@ export function specResponse(operation: SpecOperation, status: number): SpecResp
 
 export function formatErrors(validate: ValidateFunction): string {
   return ajv.errorsText(validate.errors, { separator: '\n  ' });
+}
+
+/** A response as seen on the wire; header names are matched case-insensitively. */
+export interface WireResponse {
+  status: number;
+  headers: Headers;
+  /** The body as text, or undefined when it is not available as text (a stream): then it is not checked. */
+  body: string | undefined;
+}
+
+/**
+ * Everything in `res` that the spec does not allow for `operation`: the status must be listed (or a
+ * `default` response declared), each header the response declares must be present when required and valid
+ * when present, and the body must be valid for the response's media type (or absent when none is declared).
+ * Returns one line per violation; empty when the response conforms.
+ */
+export function checkResponse(operation: SpecOperation, res: WireResponse): string[] {
+  const declared = specResponse(operation, res.status) ?? specResponse(operation, 'default');
+  if (!declared) return [`the spec lists no ${res.status} response (${operation.statuses.join(', ')})`];
+  const problems: string[] = [];
+  for (const header of declared.headers) {
+    const value = res.headers.get(header.name);
+    if (value === null) {
+      if (header.required) problems.push(`required header ${header.name} is missing`);
+      continue;
+    }
+    const valid = header.validate(value) || (/^\d+$/.test(value) && header.validate(Number(value)));
+    if (!valid) problems.push(`header ${header.name}: ${value}: ${formatErrors(header.validate)}`);
+  }
+  if (res.body === undefined) return problems;
+  if (declared.content.size === 0) {
+    if (res.body !== '') problems.push(`the spec declares no body, got: ${res.body.slice(0, 200)}`);
+    return problems;
+  }
+  const mediaType = res.headers.get('Content-Type')?.split(';')[0]?.trim().toLowerCase() ?? '(none)';
+  const validate = declared.content.get(mediaType);
+  if (!validate) {
+    problems.push(`media type ${mediaType} is not one of ${[...declared.content.keys()].join(', ')}`);
+    return problems;
+  }
+  let parsed: unknown = res.body;
+  if (/^application\/(.+\+)?json$/.test(mediaType)) {
+    try {
+      parsed = JSON.parse(res.body);
+    } catch {
+      problems.push(`${mediaType} body is not JSON: ${res.body.slice(0, 200)}`);
+      return problems;
+    }
+  }
+  if (!validate(parsed)) problems.push(`body (${mediaType}): ${formatErrors(validate)}\n  ${res.body.slice(0, 500)}`);
+  return problems;
 }
