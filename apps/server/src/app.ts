@@ -14,6 +14,7 @@ import { routeThroughSpec } from './http/spec-router.ts';
 import { createLogger } from './log.ts';
 import { accountHandlers } from './accounts/handlers.ts';
 import { consentHandlers } from './consent/handlers.ts';
+import { docsHandlers } from './docs/handlers.ts';
 import { apiKeyHandlers } from './keys/handlers.ts';
 import { mcpHandlers } from './mcp/mcp-endpoint.ts';
 import { authorizeHandlers } from './oauth/authorize.ts';
@@ -76,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...reminderHandlers(ctx),
       ...mcpHandlers(ctx),
       ...healthHandlers(ctx),
+      ...docsHandlers(ctx),
     },
     {
       security: {

@@ -3,6 +3,7 @@
 // RFC 6749 §5.2 (token errors), RFC 6750 §3.1 (bearer errors), RFC 7591 §3.2.2 (registration errors),
 // RFC 8707 §2 (invalid_target).
 import type { OAuthError as OAuthErrorBody } from '@reminderit/sdk';
+import { NO_STORE } from './http/cache-control.ts';
 
 export class OAuthError extends Error {
   readonly status: number;
@@ -59,6 +60,6 @@ export function serializeError(err: unknown): SerializedError {
   return {
     status: e.status,
     body: { error: e.code, error_description: e.description },
-    headers: { 'cache-control': 'no-store', ...e.headers },
+    headers: { ...NO_STORE, ...e.headers },
   };
 }

@@ -3,6 +3,7 @@
 import type { HttpHandler } from 'msw';
 import { accountHandlers } from './handlers/account.ts';
 import { consentHandlers } from './handlers/consent.ts';
+import { docsHandlers } from './handlers/docs.ts';
 import { healthHandlers } from './handlers/health.ts';
 import { keyHandlers } from './handlers/keys.ts';
 import { mcpHandlers } from './handlers/mcp.ts';
@@ -38,6 +39,7 @@ export function createMockApi(scenario: ScenarioName | Scenario, options: Handle
     ...reminderHandlers(on, state),
     ...mcpHandlers(on, state),
     ...healthHandlers(on),
+    ...docsHandlers(on),
   ];
   return { handlers, state };
 }

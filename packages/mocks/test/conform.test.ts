@@ -5,6 +5,7 @@
 import type { ClientRegistrationRequest, Session } from '@reminderit/sdk';
 import { createPkcePair } from '@reminderit/sdk';
 import type { HttpHandler } from 'msw';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ada,
@@ -18,6 +19,7 @@ import {
   reminders,
   requestIds,
 } from '../src/fixtures.ts';
+import { mockReferenceScript } from '../src/handlers/docs.ts';
 import { createHandlers } from '../src/handlers.ts';
 import { setupMockServer } from '../src/node.ts';
 import { type Scenario, type ScenarioName, scenarioNames, scenarios } from '../src/scenarios.ts';
@@ -390,7 +392,7 @@ const probes: Record<string, Probe[]> = {
       ctx.expectStatus(res, activeKey(ctx.scenario, claudeKeySecret) ? 200 : 401);
       if (res.status === 200) {
         expect(res.body[0].result.structuredContent).toMatchObject({ text: 'Stretch', status: 'scheduled' });
-        expect(res.body[1].result.structuredContent.label).toBe('Claude (web connector)');
+        expect(res.body[1].result.structuredContent.key_label).toBe('Claude (web connector)');
       }
     },
   ],
@@ -400,6 +402,24 @@ const probes: Record<string, Probe[]> = {
   ],
   getHealth: [async (ctx) => ctx.expectStatus(await call('GET', '/healthz'), 200)],
   getReadiness: [async (ctx) => ctx.expectStatus(await call('GET', '/readyz'), 200)],
+  getOpenApiSpec: [
+    async (ctx) => {
+      const res = await call('GET', '/openapi.yaml');
+      ctx.expectStatus(res, 200);
+      if (ctx.ok) expect(parse(res.body)).toMatchObject({ openapi: '3.1.0', servers: [{ url: BASE }] });
+    },
+  ],
+  getApiReference: [
+    async (ctx) => {
+      const res = await call('GET', '/docs');
+      ctx.expectStatus(res, 200);
+      if (ctx.ok) expect(res.body).toContain(`src="/docs/assets/${mockReferenceScript}"`);
+    },
+  ],
+  getApiReferenceAsset: [
+    async (ctx) => ctx.expectStatus(await call('GET', `/docs/assets/${mockReferenceScript}`), 200),
+    async (ctx) => ctx.expectStatus(await call('GET', '/docs/assets/x'), 404),
+  ],
 };
 
 function context(scenario: Scenario): ProbeContext {

@@ -3,7 +3,8 @@ import type { GetCurrentSessionData, GetCurrentSessionResponses } from '@reminde
 import type { AppContext } from '../context.ts';
 import { unauthorized } from '../errors.ts';
 import { operation } from '../http/operation.ts';
-import { NO_STORE, userBody } from './session-response.ts';
+import { NO_STORE } from '../http/cache-control.ts';
+import { userBody } from './session-response.ts';
 import { findUserById } from './users.ts';
 
 export function currentSessionHandler(ctx: AppContext) {

@@ -2,11 +2,11 @@
 import type { Session, User } from '@reminderit/sdk';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { NO_STORE } from '../http/cache-control.ts';
 import type { UserRow } from '../store/db/schema.ts';
 import { createSession, destroySession, readSession, sessionCookie } from './sessions.ts';
 
 /** Responses carrying a CSRF token are never cached (OWASP Session Management Cheat Sheet, "Web Content Caching"). */
-export const NO_STORE = { 'cache-control': 'no-store' };
 
 export function userBody(user: UserRow): User {
   return { id: user.id, email: user.email, created_at: user.createdAt.toISOString() };

@@ -9,6 +9,7 @@ import { issueCode } from '../oauth/authorization-codes.ts';
 import { takePendingRequest } from '../oauth/pending-requests.ts';
 import { authorizationError, redirectWithParams } from '../oauth/redirect-response.ts';
 import { consentRequestNotFound } from './get-consent-request.ts';
+import { NO_STORE } from '../http/cache-control.ts';
 
 export function decideConsent(ctx: AppContext) {
   const issuer = ctx.config.publicUrl;
@@ -31,6 +32,6 @@ export function decideConsent(ctx: AppContext) {
     } else {
       redirectTo = authorizationError(pending.redirectUri, issuer, pending.state, 'access_denied', 'The user denied access.');
     }
-    return { status: 200, body: { redirect_to: redirectTo }, headers: { 'cache-control': 'no-store' } };
+    return { status: 200, body: { redirect_to: redirectTo }, headers: NO_STORE };
   });
 }

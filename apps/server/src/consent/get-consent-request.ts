@@ -8,6 +8,7 @@ import { readPendingRequest } from '../oauth/pending-requests.ts';
 import { isLoopbackRedirect } from '../oauth/redirect-uris.ts';
 import { SCOPES } from '../oauth/scopes.ts';
 import type { Scope } from '@reminderit/sdk';
+import { NO_STORE } from '../http/cache-control.ts';
 
 export const consentRequestNotFound = () =>
   notFound('This sign-in request has expired or was already answered. Go back to the app and connect again.');
@@ -19,7 +20,7 @@ export function getConsentRequest(ctx: AppContext) {
     if (!pending || !client) throw consentRequestNotFound();
     return {
       status: 200,
-      headers: { 'cache-control': 'no-store' },
+      headers: NO_STORE,
       body: {
         request_id: path.requestId,
         client: { client_id: client.id, client_name: client.clientName, label: client.label },

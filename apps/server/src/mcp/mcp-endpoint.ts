@@ -13,6 +13,7 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { McpRequestData, McpRequestErrors, McpRequestResponses, McpStreamData, McpStreamErrors } from '@reminderit/sdk';
 import type { AppContext } from '../context.ts';
+import { NO_STORE } from '../http/cache-control.ts';
 import { methodNotAllowed } from '../errors.ts';
 import type { KeyAuth } from '../http/auth.ts';
 import { operation, type OperationInput, type RawResult } from '../http/operation.ts';
@@ -20,7 +21,6 @@ import { requireAudience, requireScopes } from '../keys/require-scope.ts';
 import { createMcpServer } from './mcp-server.ts';
 import { scopesNeededBy } from './required-scopes.ts';
 
-const NO_STORE = { 'cache-control': 'no-store' };
 
 /**
  * The request headers the transport reads (content negotiation and protocol version). Credentials

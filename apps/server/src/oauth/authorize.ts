@@ -12,6 +12,7 @@ import { findRegisteredRedirect } from './redirect-uris.ts';
 import { authorizationError } from './redirect-response.ts';
 import { resolveScopes } from './requested-scopes.ts';
 import type { OAuthClientRow } from '../store/db/schema.ts';
+import { NO_STORE } from '../http/cache-control.ts';
 
 type Query = AuthorizeData['query'];
 
@@ -70,7 +71,7 @@ export function authorizeHandlers(ctx: AppContext) {
     const consentPath = `/consent?request_id=${encodeURIComponent(requestId)}`;
     const signedIn = (await readSession(ctx, req)) !== undefined;
     const location = signedIn ? consentPath : `/login?next=${encodeURIComponent(consentPath)}`;
-    return { status: 302, headers: { location, 'cache-control': 'no-store' } };
+    return { status: 302, headers: { location, ...NO_STORE } };
   }
 
   return {
@@ -92,7 +93,7 @@ export function authorizeHandlers(ctx: AppContext) {
       } catch (err) {
         if (!(err instanceof RedirectableError)) throw err;
         const location = authorizationError(redirectUri, issuer, query.state, err.code, err.message);
-        return { status: 302, headers: { location, 'cache-control': 'no-store' } };
+        return { status: 302, headers: { location, ...NO_STORE } };
       }
     },
   };

@@ -34,6 +34,8 @@ export function discoveryHandlers({ config }: { config: Config }) {
     scopes_supported: [...SUPPORTED_SCOPES],
     authorization_response_iss_parameter_supported: true,
     service_documentation: `${issuer}/docs`,
+    // Client ID Metadata Documents (MCP authorization, 2025-11-25) are not accepted yet: say so explicitly.
+    client_id_metadata_document_supported: false,
   };
   // RFC 9728 §2 (and §3.1: the /mcp-suffixed well-known URL names the resource at PUBLIC_URL/mcp).
   const protectedResourceMetadata: ProtectedResourceMetadata = {

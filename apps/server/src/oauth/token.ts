@@ -3,12 +3,12 @@
 import type { TokenData, TokenResponses } from '@reminderit/sdk';
 import type { AppContext } from '../context.ts';
 import { unsupportedGrantType } from '../errors.ts';
+import { TOKEN_NO_STORE } from '../http/cache-control.ts';
 import { operation } from '../http/operation.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
 import { authenticateClient } from './client-auth.ts';
 import { GRANTS } from './grants/index.ts';
 
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 export function tokenHandlers(ctx: AppContext) {
   return {
@@ -19,7 +19,7 @@ export function tokenHandlers(ctx: AppContext) {
       if (!grant) {
         throw unsupportedGrantType(`grant_type ${body.grant_type} is not supported; use authorization_code.`);
       }
-      return { status: 200, body: await grant(ctx, client, body), headers: NO_STORE };
+      return { status: 200, body: await grant(ctx, client, body), headers: TOKEN_NO_STORE };
     }),
   };
 }

@@ -6,11 +6,11 @@ import type {
   GetReadinessErrors,
   GetReadinessResponses,
 } from '@reminderit/sdk';
+import { NO_STORE } from '../http/cache-control.ts';
 import { operation } from '../http/operation.ts';
 import type { Database } from '../store/db/open-db.ts';
 import type { Kv } from '../store/kv/kv.ts';
 
-const NO_STORE = { 'cache-control': 'no-store' };
 const PING_TIMEOUT_MS = 2000;
 
 async function check(ping: () => Promise<void>): Promise<'ok' | 'error'> {

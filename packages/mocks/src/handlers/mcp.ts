@@ -13,59 +13,7 @@ import { bearerChallenge, bearerKey } from '../auth.ts';
 import type { StoredApiKey } from '../fixtures.ts';
 import { isRecord, oauthError, readJson, type Router } from '../respond.ts';
 import type { MockState } from '../state.ts';
-import { newReminder } from './reminders.ts';
-
-/** The tools, and the scope a `tools/call` of each needs (checked at HTTP level: 403 `insufficient_scope`). */
-const TOOL_SCOPES: Record<string, Scope | undefined> = {
-  whoami: undefined,
-  list_reminders: 'reminders:read',
-  create_reminder: 'reminders:write',
-  cancel_reminder: 'reminders:write',
-};
-
-const object = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, required });
-
-const tools = [
-  { name: 'whoami', description: 'The API key this session uses: its label and scopes.', inputSchema: object({}) },
-  { name: 'list_reminders', description: 'List your upcoming reminders.', inputSchema: object({}) },
-  {
-    name: 'create_reminder',
-    description: 'Schedule a reminder: a phone call (or WhatsApp message) at due_at, which must carry a UTC offset.',
-    inputSchema: object(
-      { text: { type: 'string' }, due_at: { type: 'string' }, channel: { enum: ['phone', 'whatsapp'] }, phone_number: { type: 'string' } },
-      ['text', 'due_at', 'channel', 'phone_number'],
-    ),
-  },
-  { name: 'cancel_reminder', description: 'Cancel a scheduled reminder.', inputSchema: object({ id: { type: 'string' } }, ['id']) },
-];
-
-const structured = (value: Record<string, unknown>) => ({ content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value });
-const toolError = (text: string) => ({ content: [{ type: 'text', text }], isError: true });
-
-function callTool(state: MockState, key: StoredApiKey, name: unknown, args: Record<string, unknown>) {
-  switch (name) {
-    case 'whoami':
-      return structured({ label: key.label, scopes: key.scopes });
-    case 'list_reminders':
-      return structured({ reminders: state.reminders.filter((r) => r.status === 'scheduled') });
-    case 'create_reminder': {
-      const reminder = newReminder(args);
-      if (!reminder) return toolError('text (1–500 characters), a future due_at with an offset, channel and an E.164 phone_number are required.');
-      state.reminders.push(reminder);
-      return structured(reminder);
-    }
-    case 'cancel_reminder': {
-      const reminder = state.reminders.find((r) => r.id === args.id);
-      if (!reminder) return toolError('No such reminder.');
-      if (reminder.status !== 'scheduled') return toolError(`The reminder is already ${reminder.status}.`);
-      reminder.status = 'cancelled';
-      reminder.cancelled_at = new Date().toISOString();
-      return structured(reminder);
-    }
-    default:
-      return undefined;
-  }
-}
+import { findTool, mockTools, toolArguments, toolError } from './mcp-tools.ts';
 
 function answer(state: MockState, key: StoredApiKey, message: JsonRpcMessage): JsonRpcMessage {
   const id = message.id ?? null;
@@ -79,12 +27,13 @@ function answer(state: MockState, key: StoredApiKey, message: JsonRpcMessage): J
     case 'ping':
       return { jsonrpc: '2.0', id, result: {} };
     case 'tools/list':
-      return { jsonrpc: '2.0', id, result: { tools } };
+      return { jsonrpc: '2.0', id, result: { tools: mockTools.map((t) => t.definition) } };
     case 'tools/call': {
-      const params = isRecord(message.params) ? message.params : {};
-      const result = callTool(state, key, params.name, isRecord(params.arguments) ? params.arguments : {});
-      if (result) return { jsonrpc: '2.0', id, result };
-      return { jsonrpc: '2.0', id, error: { code: -32602, message: `Unknown tool: ${String(params.name)}` } };
+      const name = isRecord(message.params) ? message.params.name : undefined;
+      const tool = findTool(name);
+      if (tool) return { jsonrpc: '2.0', id, result: tool.call(state, key, toolArguments(message.params)) };
+      // As the MCP SDK's server answers it: a tool-level failure the model can read, not a JSON-RPC error.
+      return { jsonrpc: '2.0', id, result: toolError(`MCP error -32602: Tool ${String(name)} not found`) };
     }
     default:
       return { jsonrpc: '2.0', id, error: { code: -32601, message: 'Method not found' } };
@@ -96,7 +45,7 @@ function scopesNeeded(messages: JsonRpcMessage[]): Scope[] {
   const needed = new Set<Scope>();
   for (const m of messages) {
     const name = m.method === 'tools/call' && isRecord(m.params) ? m.params.name : undefined;
-    const scope = typeof name === 'string' ? TOOL_SCOPES[name] : undefined;
+    const scope = findTool(name)?.scope;
     if (scope) needed.add(scope);
   }
   return [...needed];

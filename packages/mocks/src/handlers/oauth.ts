@@ -49,6 +49,7 @@ export function authorizationServerMetadata(issuer: string): AuthorizationServer
     revocation_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
     scopes_supported: [...allScopes],
     authorization_response_iss_parameter_supported: true,
+    service_documentation: `${issuer}/docs`,
     client_id_metadata_document_supported: false,
   };
 }

@@ -49,7 +49,28 @@ export function newReminder(input: Record<string, unknown>): Reminder | undefine
   };
 }
 
-const isUpcoming = (r: Reminder, now: number) => r.status === 'scheduled' && Date.parse(r.due_at) >= now;
+export const isUpcoming = (r: Reminder, now: number) => r.status === 'scheduled' && Date.parse(r.due_at) >= now;
+
+/**
+ * One page of reminders as the server pages them (REST list and the `list_reminders` tool): "upcoming" soonest
+ * first, "past" most recent first; the cursor is opaque to callers (here, an offset). Undefined when out of range.
+ */
+export function listPage(
+  state: MockState,
+  query: { status: unknown; limit: unknown; cursor?: unknown },
+): { reminders: Reminder[]; next_cursor: string | null } | undefined {
+  const { status, limit } = query;
+  const cursor = query.cursor ?? '0';
+  if ((status !== 'upcoming' && status !== 'past') || !Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > 100) return undefined;
+  if (typeof cursor !== 'string' || !/^\d+$/.test(cursor)) return undefined;
+  const now = Date.now();
+  const matching = state.reminders
+    .filter((r) => isUpcoming(r, now) === (status === 'upcoming'))
+    .sort((a, b) => (Date.parse(a.due_at) - Date.parse(b.due_at)) * (status === 'upcoming' ? 1 : -1));
+  const offset = Number(cursor);
+  const end = offset + (limit as number);
+  return { reminders: matching.slice(offset, end), next_cursor: end < matching.length ? String(end) : null };
+}
 
 export function reminderHandlers(on: Router, state: MockState) {
   const find = (id: string | undefined) => state.reminders.find((r) => r.id === id);
@@ -58,20 +79,13 @@ export function reminderHandlers(on: Router, state: MockState) {
     on<ListRemindersData, ListRemindersResponses & ListRemindersErrors>('get', '/v1/reminders', ({ request, url }) => {
       const auth = bearerKey(state, request, 'reminders:read');
       if ('error' in auth) return auth.error;
-      const status = url.searchParams.get('status') ?? 'upcoming';
-      const limit = Number(url.searchParams.get('limit') ?? '20');
-      const cursor = url.searchParams.get('cursor') ?? '0';
-      if ((status !== 'upcoming' && status !== 'past') || !Number.isInteger(limit) || limit < 1 || limit > 100 || !/^\d+$/.test(cursor)) {
-        return oauthError(400, 'invalid_request', 'Invalid request: status, limit or cursor is out of range.');
-      }
-      const now = Date.now();
-      const matching = state.reminders
-        .filter((r) => isUpcoming(r, now) === (status === 'upcoming'))
-        .sort((a, b) => (Date.parse(a.due_at) - Date.parse(b.due_at)) * (status === 'upcoming' ? 1 : -1));
-      const offset = Number(cursor);
-      const page = matching.slice(offset, offset + limit);
-      const next = offset + limit < matching.length ? String(offset + limit) : null;
-      return { status: 200, body: { reminders: page, next_cursor: next } };
+      const page = listPage(state, {
+        status: url.searchParams.get('status') ?? 'upcoming',
+        limit: Number(url.searchParams.get('limit') ?? '20'),
+        cursor: url.searchParams.get('cursor') ?? undefined,
+      });
+      if (!page) return oauthError(400, 'invalid_request', 'Invalid request: status, limit or cursor is out of range.');
+      return { status: 200, body: page };
     }),
 
     on<CreateReminderData, CreateReminderResponses & CreateReminderErrors>('post', '/v1/reminders', async ({ request }) => {

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import { type Client, type ClientMeta, type Options as Options2, type RequestResult, type TDataShape, urlSearchParamsBodySerializer } from './client/index.js';
-import type { AuthorizeData, AuthorizeErrors, CancelReminderData, CancelReminderErrors, CancelReminderResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateReminderData, CreateReminderErrors, CreateReminderResponses, DecideConsentData, DecideConsentErrors, DecideConsentResponses, GetAuthorizationServerMetadataData, GetAuthorizationServerMetadataErrors, GetAuthorizationServerMetadataResponses, GetConsentRequestData, GetConsentRequestErrors, GetConsentRequestResponses, GetCurrentSessionData, GetCurrentSessionErrors, GetCurrentSessionResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMcpProtectedResourceMetadataData, GetMcpProtectedResourceMetadataErrors, GetMcpProtectedResourceMetadataResponses, GetProtectedResourceMetadataData, GetProtectedResourceMetadataErrors, GetProtectedResourceMetadataResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetReminderData, GetReminderErrors, GetReminderResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListRemindersData, ListRemindersErrors, ListRemindersResponses, LogInData, LogInErrors, LogInResponses, LogOutData, LogOutErrors, LogOutResponses, McpRequestData, McpRequestErrors, McpRequestResponses, McpStreamData, McpStreamErrors, RegisterClientData, RegisterClientErrors, RegisterClientResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeTokenData, RevokeTokenErrors, RevokeTokenResponses, SignUpData, SignUpErrors, SignUpResponses, TokenData, TokenErrors, TokenResponses } from './types.gen.js';
+import type { AuthorizeData, AuthorizeErrors, CancelReminderData, CancelReminderErrors, CancelReminderResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateReminderData, CreateReminderErrors, CreateReminderResponses, DecideConsentData, DecideConsentErrors, DecideConsentResponses, GetApiReferenceAssetData, GetApiReferenceAssetErrors, GetApiReferenceAssetResponses, GetApiReferenceData, GetApiReferenceErrors, GetApiReferenceResponses, GetAuthorizationServerMetadataData, GetAuthorizationServerMetadataErrors, GetAuthorizationServerMetadataResponses, GetConsentRequestData, GetConsentRequestErrors, GetConsentRequestResponses, GetCurrentSessionData, GetCurrentSessionErrors, GetCurrentSessionResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMcpProtectedResourceMetadataData, GetMcpProtectedResourceMetadataErrors, GetMcpProtectedResourceMetadataResponses, GetOpenApiSpecData, GetOpenApiSpecErrors, GetOpenApiSpecResponses, GetProtectedResourceMetadataData, GetProtectedResourceMetadataErrors, GetProtectedResourceMetadataResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetReminderData, GetReminderErrors, GetReminderResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListRemindersData, ListRemindersErrors, ListRemindersResponses, LogInData, LogInErrors, LogInResponses, LogOutData, LogOutErrors, LogOutResponses, McpRequestData, McpRequestErrors, McpRequestResponses, McpStreamData, McpStreamErrors, RegisterClientData, RegisterClientErrors, RegisterClientResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeTokenData, RevokeTokenErrors, RevokeTokenResponses, SignUpData, SignUpErrors, SignUpResponses, TokenData, TokenErrors, TokenResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -416,3 +416,36 @@ export const getHealth = <ThrowOnError extends boolean = false>(options?: Option
  *
  */
 export const getReadiness = <ThrowOnError extends boolean = false>(options?: Options<GetReadinessData, ThrowOnError>): RequestResult<GetReadinessResponses, GetReadinessErrors, ThrowOnError> => (options?.client ?? client).get<GetReadinessResponses, GetReadinessErrors, ThrowOnError>({ url: '/readyz', ...options });
+
+/**
+ * Get this OpenAPI document
+ *
+ * The contract this server validates every request against (`openapi/openapi.yaml`), as YAML
+ * (RFC 9512 `application/yaml`). Read once at start; `servers` is replaced by the one server that
+ * answers, `PUBLIC_URL`, so tools (and the reference's "Try it") call this server. Everything else is
+ * the file as written.
+ *
+ */
+export const getOpenApiSpec = <ThrowOnError extends boolean = false>(options?: Options<GetOpenApiSpecData, ThrowOnError>): RequestResult<GetOpenApiSpecResponses, GetOpenApiSpecErrors, ThrowOnError> => (options?.client ?? client).get<GetOpenApiSpecResponses, GetOpenApiSpecErrors, ThrowOnError>({ url: '/openapi.yaml', ...options });
+
+/**
+ * Interactive API reference
+ *
+ * An HTML page that renders `/openapi.yaml` with Scalar's API reference, loaded from this server's own
+ * origin (`/docs/assets/…`): no CDN, no web fonts, no telemetry, and no third-party origin in its
+ * Content-Security-Policy, so it works offline and cannot be framed (`frame-ancestors 'none'`). The page
+ * carries no inline script: the reference reads its configuration from a `data-configuration`
+ * attribute.
+ *
+ */
+export const getApiReference = <ThrowOnError extends boolean = false>(options?: Options<GetApiReferenceData, ThrowOnError>): RequestResult<GetApiReferenceResponses, GetApiReferenceErrors, ThrowOnError> => (options?.client ?? client).get<GetApiReferenceResponses, GetApiReferenceErrors, ThrowOnError>({ url: '/docs', ...options });
+
+/**
+ * Get a script of the API reference
+ *
+ * The prebuilt browser bundle of `@scalar/api-reference` that `/docs` loads, served from this server.
+ * Its name carries the package version, so it is cached for good (`immutable`). Any other name is
+ * `404`.
+ *
+ */
+export const getApiReferenceAsset = <ThrowOnError extends boolean = false>(options: Options<GetApiReferenceAssetData, ThrowOnError>): RequestResult<GetApiReferenceAssetResponses, GetApiReferenceAssetErrors, ThrowOnError> => (options.client ?? client).get<GetApiReferenceAssetResponses, GetApiReferenceAssetErrors, ThrowOnError>({ url: '/docs/assets/{file}', ...options });

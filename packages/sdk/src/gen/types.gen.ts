@@ -208,6 +208,16 @@ export type RevocationRequest = {
 export type HtmlPage = string;
 
 /**
+ * A YAML document (RFC 9512).
+ */
+export type YamlDocument = string;
+
+/**
+ * JavaScript source (RFC 9239 `text/javascript`).
+ */
+export type JavaScriptSource = string;
+
+/**
  * Email and password.
  */
 export type Credentials = {
@@ -1682,3 +1692,117 @@ export type GetReadinessResponses = {
 };
 
 export type GetReadinessResponse = GetReadinessResponses[keyof GetReadinessResponses];
+
+export type GetOpenApiSpecData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/openapi.yaml';
+};
+
+export type GetOpenApiSpecErrors = {
+    /**
+     * The request breaks the contract or a rule of the endpoint (`invalid_request`).
+     */
+    400: OAuthError;
+    /**
+     * An unexpected condition (`server_error`). Opaque by design; details are only logged.
+     */
+    500: OAuthError;
+    /**
+     * The operation is in the contract but this server build has no handler for it yet
+     * (`not_implemented`, answered by the spec router).
+     *
+     */
+    501: OAuthError;
+};
+
+export type GetOpenApiSpecError = GetOpenApiSpecErrors[keyof GetOpenApiSpecErrors];
+
+export type GetOpenApiSpecResponses = {
+    /**
+     * The OpenAPI 3.1 document.
+     */
+    200: YamlDocument;
+};
+
+export type GetOpenApiSpecResponse = GetOpenApiSpecResponses[keyof GetOpenApiSpecResponses];
+
+export type GetApiReferenceData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/docs';
+};
+
+export type GetApiReferenceErrors = {
+    /**
+     * The request breaks the contract or a rule of the endpoint (`invalid_request`).
+     */
+    400: OAuthError;
+    /**
+     * An unexpected condition (`server_error`). Opaque by design; details are only logged.
+     */
+    500: OAuthError;
+    /**
+     * The operation is in the contract but this server build has no handler for it yet
+     * (`not_implemented`, answered by the spec router).
+     *
+     */
+    501: OAuthError;
+};
+
+export type GetApiReferenceError = GetApiReferenceErrors[keyof GetApiReferenceErrors];
+
+export type GetApiReferenceResponses = {
+    /**
+     * The reference page.
+     */
+    200: HtmlPage;
+};
+
+export type GetApiReferenceResponse = GetApiReferenceResponses[keyof GetApiReferenceResponses];
+
+export type GetApiReferenceAssetData = {
+    body?: never;
+    path: {
+        /**
+         * File name of the asset, as the reference page links it (the name carries the version).
+         */
+        file: string;
+    };
+    query?: never;
+    url: '/docs/assets/{file}';
+};
+
+export type GetApiReferenceAssetErrors = {
+    /**
+     * The request breaks the contract or a rule of the endpoint (`invalid_request`).
+     */
+    400: OAuthError;
+    /**
+     * Unknown, expired or not the caller's (`not_found`).
+     */
+    404: OAuthError;
+    /**
+     * An unexpected condition (`server_error`). Opaque by design; details are only logged.
+     */
+    500: OAuthError;
+    /**
+     * The operation is in the contract but this server build has no handler for it yet
+     * (`not_implemented`, answered by the spec router).
+     *
+     */
+    501: OAuthError;
+};
+
+export type GetApiReferenceAssetError = GetApiReferenceAssetErrors[keyof GetApiReferenceAssetErrors];
+
+export type GetApiReferenceAssetResponses = {
+    /**
+     * The script.
+     */
+    200: JavaScriptSource;
+};
+
+export type GetApiReferenceAssetResponse = GetApiReferenceAssetResponses[keyof GetApiReferenceAssetResponses];

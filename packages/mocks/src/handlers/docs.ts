@@ -1,0 +1,62 @@
+// getOpenApiSpec, getApiReference, getApiReferenceAsset: the mock server describes itself with a small
+// OpenAPI document (its `servers` is the origin it answers on, as the real server's is PUBLIC_URL) and
+// serves a reference page built like the real one, whose one script is a mock asset.
+import type {
+  GetApiReferenceAssetData,
+  GetApiReferenceAssetErrors,
+  GetApiReferenceAssetResponses,
+  GetApiReferenceData,
+  GetApiReferenceErrors,
+  GetApiReferenceResponses,
+  GetOpenApiSpecData,
+  GetOpenApiSpecErrors,
+  GetOpenApiSpecResponses,
+} from '@reminderit/sdk';
+import { stringify } from 'yaml';
+import { oauthError, type Router } from '../respond.ts';
+
+/** The one asset the mock reference page loads. */
+export const mockReferenceScript = 'scalar-api-reference-mock.js';
+
+const REFERENCE_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
+
+/** A valid OpenAPI 3.1 document naming the mock server (the real one serves openapi/openapi.yaml). */
+export function mockOpenApiDocument(origin: string): string {
+  return stringify({
+    openapi: '3.1.0',
+    info: { title: 'ReminderIt connector auth (mocks)', version: '0.1.0' },
+    servers: [{ url: origin, description: 'The MSW mock server.' }],
+    paths: {},
+  });
+}
+
+const referencePage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ReminderIt API reference (mocks)</title></head>
+<body><div id="api-reference" data-url="/openapi.yaml"></div><script src="/docs/assets/${mockReferenceScript}"></script></body></html>
+`;
+
+const referenceScript = `document.getElementById('api-reference').textContent = 'ReminderIt API reference (mocks)';\n`;
+
+export function docsHandlers(on: Router) {
+  return [
+    on<GetOpenApiSpecData, GetOpenApiSpecResponses & GetOpenApiSpecErrors>('get', '/openapi.yaml', ({ url }) => ({
+      status: 200,
+      body: mockOpenApiDocument(url.origin),
+      headers: { 'Content-Type': 'application/yaml; charset=utf-8', 'Cache-Control': 'no-cache' },
+    })),
+    on<GetApiReferenceData, GetApiReferenceResponses & GetApiReferenceErrors>('get', '/docs', () => ({
+      status: 200,
+      body: referencePage,
+      headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'Content-Security-Policy': REFERENCE_CSP },
+    })),
+    on<GetApiReferenceAssetData, GetApiReferenceAssetResponses & GetApiReferenceAssetErrors>('get', '/docs/assets/{file}', ({ params }) =>
+      params.file === mockReferenceScript ?
+        {
+          status: 200,
+          body: referenceScript,
+          headers: { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=31536000, immutable' },
+        }
+      : oauthError(404, 'not_found', 'No such asset.'),
+    ),
+  ];
+}
