@@ -4,5 +4,5 @@ import { defineConfig } from '@hey-api/openapi-ts';
 export default defineConfig({
   input: '../../openapi/openapi.yaml',
   output: { path: 'src/gen' },
-  plugins: ['@hey-api/client-fetch', '@hey-api/typescript', '@hey-api/sdk'],
+  plugins: ['@hey-api/client-fetch', { name: '@hey-api/typescript', enums: 'javascript' }, '@hey-api/sdk'],
 });

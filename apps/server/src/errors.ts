@@ -2,15 +2,15 @@
 // serializer that turns anything thrown into the wire body `{ error, error_description }`.
 // RFC 6749 §5.2 (token errors), RFC 6750 §3.1 (bearer errors), RFC 7591 §3.2.2 (registration errors),
 // RFC 8707 §2 (invalid_target).
-import type { OAuthError as OAuthErrorBody } from '@reminderit/sdk';
+import type { OAuthError as OAuthErrorBody, OAuthErrorCode } from '@reminderit/sdk';
 import { NO_STORE } from './http/cache-control.ts';
 
 export class OAuthError extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: OAuthErrorCode;
   readonly description: string;
   readonly headers: Readonly<Record<string, string>>;
-  constructor(status: number, code: string, description: string, headers: Record<string, string> = {}) {
+  constructor(status: number, code: OAuthErrorCode, description: string, headers: Record<string, string> = {}) {
     super(`${code}: ${description}`);
     this.name = 'OAuthError';
     this.status = status;
@@ -20,7 +20,7 @@ export class OAuthError extends Error {
   }
 }
 
-const define = (status: number, code: string) => (description: string, headers?: Record<string, string>) =>
+const define = (status: number, code: OAuthErrorCode) => (description: string, headers?: Record<string, string>) =>
   new OAuthError(status, code, description, headers);
 
 export const invalidRequest = define(400, 'invalid_request');

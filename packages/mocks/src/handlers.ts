@@ -19,6 +19,13 @@ export interface HandlerOptions {
    * page's own origin (relative paths), which is what the consent app uses in the browser and in jsdom.
    */
   baseUrl?: string;
+  /**
+   * The contract's YAML text (or a function returning it, read when first asked for), served at
+   * `/openapi.yaml` with `servers` set to the mock's origin (as the real server sets PUBLIC_URL).
+   * `@reminderit/mocks/node` and `/browser` pass openapi/openapi.yaml; without it the mocks describe only
+   * themselves (an OpenAPI document with no paths).
+   */
+  openApiDocument?: string | (() => string);
 }
 
 export interface MockApi {
@@ -39,7 +46,7 @@ export function createMockApi(scenario: ScenarioName | Scenario, options: Handle
     ...reminderHandlers(on, state),
     ...mcpHandlers(on, state),
     ...healthHandlers(on),
-    ...docsHandlers(on),
+    ...docsHandlers(on, options.openApiDocument),
   ];
   return { handlers, state };
 }

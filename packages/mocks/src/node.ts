@@ -1,4 +1,5 @@
 // The mocks in Node (Vitest, contract tests): MSW's setupServer with the handlers of one scenario.
+import { contractText } from '@reminderit/openapi/contract';
 import { type SetupServer, setupServer } from 'msw/node';
 import { createMockApi, type HandlerOptions } from './handlers.ts';
 import { defaultScenario, type Scenario, type ScenarioName } from './scenarios.ts';
@@ -14,7 +15,9 @@ export interface MockServer {
   useScenario(scenario: ScenarioName | Scenario): MockState;
 }
 
-export function setupMockServer(scenario: ScenarioName | Scenario = defaultScenario, options: HandlerOptions = {}): MockServer {
+export function setupMockServer(scenario: ScenarioName | Scenario = defaultScenario, handlerOptions: HandlerOptions = {}): MockServer {
+  // Read lazily: suites that never ask for /openapi.yaml (e.g. the consent app's, in jsdom) never touch the file.
+  const options = { openApiDocument: contractText, ...handlerOptions };
   const first = createMockApi(scenario, options);
   const server = setupServer(...first.handlers);
   return {

@@ -1,7 +1,7 @@
 // Typed replies: a resolver returns `{ status, body }` where the body's type is the one the generated SDK
 // declares for that operation and status, so a mock cannot answer a status or a shape the spec lacks
 // without a compile error. `route()` turns the reply into an MSW response.
-import type { OAuthError } from '@reminderit/sdk';
+import type { OAuthError, OAuthErrorCode } from '@reminderit/sdk';
 import { type HttpHandler, HttpResponse, http } from 'msw';
 import type { MockState } from './state.ts';
 
@@ -22,7 +22,7 @@ export type Resolver<R> = (ctx: RouteContext) => Reply<R> | Promise<Reply<R>>;
 export type Method = 'get' | 'post' | 'delete';
 
 /** An OAuth error body (the API's only error shape) with the given status. */
-export function oauthError<S extends number>(status: S, error: string, description: string): { status: S; body: OAuthError } {
+export function oauthError<S extends number>(status: S, error: OAuthErrorCode, description: string): { status: S; body: OAuthError } {
   return { status, body: { error, error_description: description } };
 }
 

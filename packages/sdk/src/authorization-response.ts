@@ -1,6 +1,6 @@
 // The partner's redirect_uri handler: reads the authorization response the browser brings back
 // (RFC 6749 §4.1.2 success, §4.1.2.1 error), after the mix-up and CSRF checks.
-import { ReminderItError } from './reminderit-error.js';
+import { isReminderItErrorCode, ReminderItError } from './reminderit-error.js';
 
 export interface AuthorizationResponseChecks {
   /** The `state` sent in the authorization request (RFC 6749 §10.12: the response must echo it). */
@@ -32,7 +32,11 @@ export function parseAuthorizationResponse(url: string | URL, checks: Authorizat
   const error = params.get('error');
   if (error !== null) {
     const description = params.get('error_description');
-    throw new ReminderItError({ status: 302, error, ...(description === null ? {} : { error_description: description }) });
+    if (isReminderItErrorCode(error)) {
+      throw new ReminderItError({ status: 302, error, ...(description === null ? {} : { error_description: description }) });
+    }
+    // A code outside the contract (an extension, RFC 6749 §8.5): reported as invalid_request, keeping what came.
+    throw new ReminderItError({ status: 302, error: 'invalid_request', error_description: [error, description].filter((p) => p !== null).join(': ') });
   }
   const code = params.get('code');
   if (!code) throw new ReminderItError({ status: 302, error: 'invalid_request', error_description: 'authorization response has no code' });

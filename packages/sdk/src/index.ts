@@ -9,6 +9,7 @@ export {
 } from './authorization-response.js';
 export {
   isReminderItError,
+  isReminderItErrorCode,
   ReminderItError,
   toReminderItError,
   type ReminderItErrorCode,

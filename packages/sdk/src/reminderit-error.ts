@@ -1,9 +1,16 @@
 // The one error type of the SDK. Every error answer of the API is an OAuthError body (RFC 6749 §5.2 shape:
 // `{ error, error_description }`); this class carries that body plus the HTTP status and response headers.
-import type { OAuthError } from './gen/types.gen.js';
+import { type OAuthError, OAuthErrorCode } from './gen/types.gen.js';
 
 /** The machine-readable code (`invalid_grant`, `invalid_token`, …). Branch on it, never on the description. */
 export type ReminderItErrorCode = OAuthError['error'];
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(Object.values(OAuthErrorCode));
+
+/** True for an error code the contract declares (components/schemas/OAuthErrorCode). */
+export function isReminderItErrorCode(value: unknown): value is ReminderItErrorCode {
+  return typeof value === 'string' && KNOWN_CODES.has(value);
+}
 
 export type ReminderItErrorInit = OAuthError & {
   /** HTTP status of the answer; 302 for an error delivered on the authorization redirect (RFC 6749 §4.1.2.1). */
@@ -68,7 +75,14 @@ export class ReminderItError extends Error implements OAuthError {
     if (isOAuthErrorBody(body)) {
       return new ReminderItError({ status: response.status, error: body.error, error_description: body.error_description, headers, body });
     }
-    const text = typeof body === 'string' ? body.replace(/\s+/g, ' ').trim().slice(0, DESCRIPTION_MAX) : '';
+    // Not an error body of this API (a proxy's HTML page, or a code the contract does not declare): the code
+    // follows the status, and the description keeps what was received.
+    const received =
+      isRecord(body) && typeof body.error === 'string' ?
+        [body.error, body.error_description].filter((part) => typeof part === 'string').join(': ')
+      : typeof body === 'string' ? body
+      : '';
+    const text = received.replace(/\s+/g, ' ').trim().slice(0, DESCRIPTION_MAX);
     return new ReminderItError({
       status: response.status,
       error: FALLBACK_CODES[response.status] ?? (response.status >= 500 ? 'server_error' : 'invalid_request'),
@@ -79,10 +93,11 @@ export class ReminderItError extends Error implements OAuthError {
   }
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
 function isOAuthErrorBody(body: unknown): body is OAuthError {
-  if (typeof body !== 'object' || body === null) return false;
-  const { error, error_description } = body as Record<string, unknown>;
-  return typeof error === 'string' && error !== '' && (error_description === undefined || typeof error_description === 'string');
+  if (!isRecord(body)) return false;
+  return isReminderItErrorCode(body.error) && (body.error_description === undefined || typeof body.error_description === 'string');
 }
 
 /** True for a ReminderItError, also one created by another copy of this package (no `instanceof` pitfalls). */

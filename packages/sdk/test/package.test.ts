@@ -1,7 +1,7 @@
 // What `pnpm pack` ships is what a partner installs: only package.json, README.md and the compiled ESM +
 // type declarations; no runtime dependencies, nothing Node-only (the SDK also runs in browsers), and the
 // entry point loads on its own from the unpacked tarball. Needs `build` first (turbo: test dependsOn build).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,6 +51,35 @@ function specifiers(source: string): string[] {
   return found;
 }
 
+/** The machine's own Node when it is the oldest line the SDK supports (Debian hosts here ship Node 20). */
+function oldestNode(): string | undefined {
+  for (const candidate of ['/usr/bin/node', '/usr/local/bin/node']) {
+    const run = spawnSync(candidate, ['-p', 'process.versions.node'], { encoding: 'utf8' });
+    if (run.status === 0 && run.stdout.trim().startsWith('20.')) return candidate;
+  }
+  return undefined;
+}
+const node20 = oldestNode();
+
+/** Run under Node 20 against a throwaway HTTP server: PKCE (Web Crypto), the fetch client, a typed error. */
+const NODE20_SMOKE = `
+import { createServer } from 'node:http';
+const sdk = await import(process.argv[1]);
+const server = createServer((req, res) => {
+  if (req.url === '/healthz') { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"status":"ok"}'); return; }
+  res.writeHead(400, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify({ error: 'invalid_redirect_uri', error_description: 'not trusted' }));
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const client = sdk.createClient({ baseUrl: 'http://127.0.0.1:' + server.address().port });
+const pkce = await sdk.createPkcePair();
+const health = await sdk.unwrap(sdk.getHealth({ client }));
+let failure;
+try { await sdk.unwrap(sdk.registerClient({ client, body: { redirect_uris: ['https://evil.example/cb'] } })); } catch (e) { failure = e; }
+server.close();
+console.log(JSON.stringify({ node: process.versions.node, challenge: pkce.codeChallenge.length, health, typed: sdk.isReminderItError(failure), error: failure?.error, status: failure?.status }));
+`;
+
 describe('the packed @reminderit/sdk', () => {
   it('contains only package.json, README.md and dist/**/*.js + .d.ts', () => {
     const files = packed.files.map((f) => f.path).sort();
@@ -95,5 +124,13 @@ describe('the packed @reminderit/sdk', () => {
     for (const name of ['createClient', 'registerClient', 'token', 'revokeToken', 'createReminder', 'listReminders', 'buildAuthorizeUrl', 'createPkcePair', 'parseAuthorizationResponse', 'unwrap', 'withTypedErrors', 'isReminderItError', 'ReminderItError']) {
       expect(typeof sdk[name], name).toBe('function');
     }
+  });
+
+  it.skipIf(!node20)('runs on Node 20, the oldest supported line (engines >=20)', () => {
+    const entry = pathToFileURL(path.join(unpacked, 'dist/index.js')).href;
+    const out = execFileSync(node20!, ['--input-type=module', '-e', NODE20_SMOKE, entry], { encoding: 'utf8' });
+    const result = JSON.parse(out.trim().split('\n').pop()!);
+    expect(result).toMatchObject({ challenge: 43, health: { status: 'ok' }, typed: true, error: 'invalid_redirect_uri', status: 400 });
+    expect(result.node).toMatch(/^20\./);
   });
 });

@@ -1,6 +1,6 @@
 // GET /authorize — RFC 6749 §4.1.1 with PKCE (RFC 7636 §4.3, S256 only per OAuth 2.1), resource
 // indicators (RFC 8707 §2) and `iss` on every response (RFC 9207).
-import type { AuthorizeData } from '@reminderit/sdk';
+import type { AuthorizeData, OAuthErrorCode } from '@reminderit/sdk';
 import type { FastifyRequest } from 'fastify';
 import { readSession } from '../accounts/sessions.ts';
 import type { AppContext } from '../context.ts';
@@ -21,8 +21,8 @@ const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
 /** An error that can safely go back to the (verified) redirect URI. */
 class RedirectableError extends Error {
-  readonly code: string;
-  constructor(code: string, description: string) {
+  readonly code: OAuthErrorCode;
+  constructor(code: OAuthErrorCode, description: string) {
     super(description);
     this.code = code;
   }

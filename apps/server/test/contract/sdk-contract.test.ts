@@ -6,6 +6,7 @@
 import { checkResponse, findOperation, operations } from '@reminderit/mocks/spec-validator';
 import { setupMockServer } from '@reminderit/mocks/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { freePort } from '../support/free-port.ts';
 import { buildTestApp, type TestApp } from '../support/test-app.ts';
 import { type JourneyStep, runPartnerJourney } from './partner-journey.ts';
@@ -77,6 +78,17 @@ describe('the SDK gets the same typed answers from the mocks and from the real s
       steps.flatMap((s) => s.exchanges.filter((e) => e.path === '/mcp' && e.status === 200).map((e) => ({ step: s.name, mcp: mcpShape(e.text) })));
     expect(mcp(viaServer).length).toBeGreaterThanOrEqual(5);
     expect(mcp(viaMocks)).toEqual(mcp(viaServer));
+  });
+
+  it('serves the same contract at /openapi.yaml from both sides, each naming itself as the server', () => {
+    const contract = (steps: JourneyStep[], origin: string) => {
+      const document = parse(steps.find((s) => s.name === 'fetch the spec')!.exchanges[0]!.text);
+      expect(document.servers).toEqual([expect.objectContaining({ url: origin })]);
+      return { ...document, servers: undefined };
+    };
+    const fromServer = contract(viaServer, server.config.publicUrl);
+    expect(Object.keys(fromServer.paths)).toContain('/token');
+    expect(contract(viaMocks, MOCK_ORIGIN)).toEqual(fromServer);
   });
 
   it('calls every operation of the spec', () => {

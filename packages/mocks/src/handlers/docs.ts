@@ -1,6 +1,6 @@
-// getOpenApiSpec, getApiReference, getApiReferenceAsset: the mock server describes itself with a small
-// OpenAPI document (its `servers` is the origin it answers on, as the real server's is PUBLIC_URL) and
-// serves a reference page built like the real one, whose one script is a mock asset.
+// getOpenApiSpec, getApiReference, getApiReferenceAsset: the mocks serve the contract (its `servers` set to the
+// origin they answer on, as the real server sets PUBLIC_URL) and a reference page built like the real one,
+// whose one script is a mock asset (the real page loads Scalar's bundle).
 import type {
   GetApiReferenceAssetData,
   GetApiReferenceAssetErrors,
@@ -12,7 +12,7 @@ import type {
   GetOpenApiSpecErrors,
   GetOpenApiSpecResponses,
 } from '@reminderit/sdk';
-import { stringify } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import { oauthError, type Router } from '../respond.ts';
 
 /** The one asset the mock reference page loads. */
@@ -20,14 +20,18 @@ export const mockReferenceScript = 'scalar-api-reference-mock.js';
 
 const REFERENCE_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
 
-/** A valid OpenAPI 3.1 document naming the mock server (the real one serves openapi/openapi.yaml). */
-export function mockOpenApiDocument(origin: string): string {
-  return stringify({
-    openapi: '3.1.0',
-    info: { title: 'ReminderIt connector auth (mocks)', version: '0.1.0' },
-    servers: [{ url: origin, description: 'The MSW mock server.' }],
-    paths: {},
-  });
+/**
+ * The document `/openapi.yaml` serves: the contract (when given) with `servers` set to the origin the mocks
+ * answer on, layout kept; else a valid OpenAPI 3.1 document naming only the mock server.
+ */
+export function mockOpenApiDocument(origin: string, contract?: string): string {
+  const servers = [{ url: origin, description: 'The MSW mock server.' }];
+  if (contract === undefined) {
+    return stringify({ openapi: '3.1.0', info: { title: 'ReminderIt connector auth (mocks)', version: '0.1.0' }, servers, paths: {} });
+  }
+  const document = parseDocument(contract);
+  document.set('servers', document.createNode(servers));
+  return document.toString();
 }
 
 const referencePage = `<!doctype html>
@@ -37,11 +41,11 @@ const referencePage = `<!doctype html>
 
 const referenceScript = `document.getElementById('api-reference').textContent = 'ReminderIt API reference (mocks)';\n`;
 
-export function docsHandlers(on: Router) {
+export function docsHandlers(on: Router, contract?: string | (() => string)) {
   return [
     on<GetOpenApiSpecData, GetOpenApiSpecResponses & GetOpenApiSpecErrors>('get', '/openapi.yaml', ({ url }) => ({
       status: 200,
-      body: mockOpenApiDocument(url.origin),
+      body: mockOpenApiDocument(url.origin, typeof contract === 'function' ? contract() : contract),
       headers: { 'Content-Type': 'application/yaml; charset=utf-8', 'Cache-Control': 'no-cache' },
     })),
     on<GetApiReferenceData, GetApiReferenceResponses & GetApiReferenceErrors>('get', '/docs', () => ({

@@ -5,20 +5,12 @@ export type ClientOptions = {
 };
 
 /**
- * The one error body of the whole API (RFC 6749 §5.2 shape). `error` is one of:
- * `invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`,
- * `unsupported_grant_type`, `invalid_scope`, `invalid_target` (RFC 8707), `invalid_redirect_uri`,
- * `invalid_client_metadata` (RFC 7591), `access_denied`, `invalid_token`, `insufficient_scope`
- * (RFC 6750), `not_found`, `unauthorized`, `forbidden`, `conflict`, `rate_limited`, `not_implemented`,
- * `server_error`, `temporarily_unavailable`. Clients must branch on `error`, never on
- * `error_description`, which is human-readable and may change.
+ * The one error body of the whole API (RFC 6749 §5.2 shape). Clients must branch on `error`, never
+ * on `error_description`, which is human-readable and may change.
  *
  */
 export type OAuthError = {
-    /**
-     * Machine-readable error code.
-     */
-    error: string;
+    error: OAuthErrorCode;
     /**
      * Human-readable explanation (ASCII, no internals).
      */
@@ -26,9 +18,60 @@ export type OAuthError = {
 };
 
 /**
+ * Machine-readable error code, in JSON error bodies and in error redirects from `/authorize`.
+ * RFC 6749 §4.1.2.1 and §5.2: `invalid_request`, `invalid_client`, `invalid_grant`,
+ * `unauthorized_client`, `unsupported_grant_type`, `unsupported_response_type`, `invalid_scope`,
+ * `access_denied`, `server_error`, `temporarily_unavailable`; RFC 8707: `invalid_target`; RFC 7591:
+ * `invalid_redirect_uri`, `invalid_client_metadata`; RFC 6750: `invalid_token`,
+ * `insufficient_scope`. This API's own: `unauthorized` (no credentials), `forbidden`, `not_found`,
+ * `conflict`, `rate_limited`, `not_implemented`.
+ *
+ */
+export const OAuthErrorCode = {
+    INVALID_REQUEST: 'invalid_request',
+    INVALID_CLIENT: 'invalid_client',
+    INVALID_GRANT: 'invalid_grant',
+    UNAUTHORIZED_CLIENT: 'unauthorized_client',
+    UNSUPPORTED_GRANT_TYPE: 'unsupported_grant_type',
+    UNSUPPORTED_RESPONSE_TYPE: 'unsupported_response_type',
+    INVALID_SCOPE: 'invalid_scope',
+    ACCESS_DENIED: 'access_denied',
+    SERVER_ERROR: 'server_error',
+    TEMPORARILY_UNAVAILABLE: 'temporarily_unavailable',
+    INVALID_TARGET: 'invalid_target',
+    INVALID_REDIRECT_URI: 'invalid_redirect_uri',
+    INVALID_CLIENT_METADATA: 'invalid_client_metadata',
+    INVALID_TOKEN: 'invalid_token',
+    INSUFFICIENT_SCOPE: 'insufficient_scope',
+    UNAUTHORIZED: 'unauthorized',
+    FORBIDDEN: 'forbidden',
+    NOT_FOUND: 'not_found',
+    CONFLICT: 'conflict',
+    RATE_LIMITED: 'rate_limited',
+    NOT_IMPLEMENTED: 'not_implemented'
+} as const;
+
+/**
+ * Machine-readable error code, in JSON error bodies and in error redirects from `/authorize`.
+ * RFC 6749 §4.1.2.1 and §5.2: `invalid_request`, `invalid_client`, `invalid_grant`,
+ * `unauthorized_client`, `unsupported_grant_type`, `unsupported_response_type`, `invalid_scope`,
+ * `access_denied`, `server_error`, `temporarily_unavailable`; RFC 8707: `invalid_target`; RFC 7591:
+ * `invalid_redirect_uri`, `invalid_client_metadata`; RFC 6750: `invalid_token`,
+ * `insufficient_scope`. This API's own: `unauthorized` (no credentials), `forbidden`, `not_found`,
+ * `conflict`, `rate_limited`, `not_implemented`.
+ *
+ */
+export type OAuthErrorCode = typeof OAuthErrorCode[keyof typeof OAuthErrorCode];
+
+/**
  * An API key scope.
  */
-export type Scope = 'reminders:read' | 'reminders:write';
+export const Scope = { REMINDERS_READ: 'reminders:read', REMINDERS_WRITE: 'reminders:write' } as const;
+
+/**
+ * An API key scope.
+ */
+export type Scope = typeof Scope[keyof typeof Scope];
 
 /**
  * RFC 8414 §2 authorization server metadata.
@@ -478,7 +521,12 @@ export type ReminderId = string;
 /**
  * `upcoming` (scheduled, due from now on) or `past` (everything else).
  */
-export type ReminderStatusFilter = 'upcoming' | 'past';
+export const ReminderStatusFilter = { UPCOMING: 'upcoming', PAST: 'past' } as const;
+
+/**
+ * `upcoming` (scheduled, due from now on) or `past` (everything else).
+ */
+export type ReminderStatusFilter = typeof ReminderStatusFilter[keyof typeof ReminderStatusFilter];
 
 /**
  * Page size.

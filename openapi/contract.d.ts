@@ -1,0 +1,2 @@
+/** openapi.yaml as text (Node only). */
+export declare function contractText(): string;
