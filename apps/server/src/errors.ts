@@ -32,6 +32,7 @@ export const invalidScope = define(400, 'invalid_scope');
 export const invalidTarget = define(400, 'invalid_target');
 export const invalidRedirectUri = define(400, 'invalid_redirect_uri');
 export const invalidClientMetadata = define(400, 'invalid_client_metadata');
+export const notAcceptable = define(406, 'invalid_request');
 export const unsupportedMediaType = define(415, 'invalid_request');
 export const invalidToken = define(401, 'invalid_token');
 export const insufficientScope = define(403, 'insufficient_scope');

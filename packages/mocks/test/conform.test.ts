@@ -26,6 +26,8 @@ import { type Scenario, type ScenarioName, scenarioNames, scenarios } from '../s
 import { checkResponse, findOperation, operations } from '../src/spec-validator.ts';
 
 const BASE = 'http://mocks.test';
+/** What Streamable HTTP clients send; without it the transport answers 406. */
+const MCP_ACCEPT = { Accept: 'application/json, text/event-stream' };
 const mock = setupMockServer('keysList', { baseUrl: BASE });
 beforeAll(() => mock.listen());
 afterAll(() => mock.close());
@@ -353,7 +355,7 @@ const probes: Record<string, Probe[]> = {
   mcpRequest: [
     async (ctx) => {
       const json = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '0' } } };
-      ctx.expectStatus(await call('POST', '/mcp', { bearer: claudeKeySecret, json }), activeKey(ctx.scenario, claudeKeySecret) ? 200 : 401);
+      ctx.expectStatus(await call('POST', '/mcp', { headers: MCP_ACCEPT, bearer: claudeKeySecret, json }), activeKey(ctx.scenario, claudeKeySecret) ? 200 : 401);
     },
     async (ctx) => {
       const json = [
@@ -361,24 +363,24 @@ const probes: Record<string, Probe[]> = {
         { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_reminders', arguments: {} } },
         { jsonrpc: '2.0', id: 4, method: 'nope' },
       ];
-      const res = await call('POST', '/mcp', { bearer: claudeKeySecret, json });
+      const res = await call('POST', '/mcp', { headers: MCP_ACCEPT, bearer: claudeKeySecret, json });
       ctx.expectStatus(res, activeKey(ctx.scenario, claudeKeySecret) ? 200 : 401);
       if (res.status === 200) expect(res.body).toHaveLength(3);
     },
     async (ctx) => {
       const json = { jsonrpc: '2.0', method: 'notifications/initialized' };
-      ctx.expectStatus(await call('POST', '/mcp', { bearer: claudeKeySecret, json }), activeKey(ctx.scenario, claudeKeySecret) ? 202 : 401);
+      ctx.expectStatus(await call('POST', '/mcp', { headers: MCP_ACCEPT, bearer: claudeKeySecret, json }), activeKey(ctx.scenario, claudeKeySecret) ? 202 : 401);
     },
     async (ctx) => {
-      const res = await call('POST', '/mcp', { json: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
+      const res = await call('POST', '/mcp', { headers: MCP_ACCEPT, json: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
       ctx.expectStatus(res, 401);
       if (ctx.ok) expect(res.headers.get('WWW-Authenticate')).toBe(`Bearer resource_metadata="${BASE}/.well-known/oauth-protected-resource/mcp"`);
     },
-    async (ctx) => ctx.expectStatus(await call('POST', '/mcp', { bearer: claudeKeySecret, json: { hello: 'world' } }), activeKey(ctx.scenario, claudeKeySecret) ? 400 : 401),
+    async (ctx) => ctx.expectStatus(await call('POST', '/mcp', { headers: MCP_ACCEPT, bearer: claudeKeySecret, json: { hello: 'world' } }), activeKey(ctx.scenario, claudeKeySecret) ? 400 : 401),
     async (ctx) => {
       // A read-only key calling a write tool: HTTP 403 with a step-up challenge, not a JSON-RPC error.
       const json = { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'create_reminder', arguments: {} } };
-      const res = await call('POST', '/mcp', { bearer: readOnlySecret, json });
+      const res = await call('POST', '/mcp', { headers: MCP_ACCEPT, bearer: readOnlySecret, json });
       ctx.expectStatus(res, activeKey(ctx.scenario, readOnlySecret) ? 403 : 401);
       if (res.status === 403) expect(res.headers.get('WWW-Authenticate')).toContain('error="insufficient_scope", scope="reminders:write"');
     },
@@ -388,12 +390,21 @@ const probes: Record<string, Probe[]> = {
         { jsonrpc: '2.0', id: 6, method: 'tools/call', params: { name: 'create_reminder', arguments: args } },
         { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'whoami', arguments: {} } },
       ];
-      const res = await call('POST', '/mcp', { bearer: claudeKeySecret, json });
+      const res = await call('POST', '/mcp', { headers: MCP_ACCEPT, bearer: claudeKeySecret, json });
       ctx.expectStatus(res, activeKey(ctx.scenario, claudeKeySecret) ? 200 : 401);
       if (res.status === 200) {
         expect(res.body[0].result.structuredContent).toMatchObject({ text: 'Stretch', status: 'scheduled' });
         expect(res.body[1].result.structuredContent.key_label).toBe('Claude (web connector)');
       }
+    },
+    async (ctx) => {
+      const res = await call('POST', '/mcp', { bearer: claudeKeySecret, headers: { Accept: 'application/json' }, json: { jsonrpc: '2.0', id: 9, method: 'tools/list' } });
+      ctx.expectStatus(res, activeKey(ctx.scenario, claudeKeySecret) ? 406 : 401);
+    },
+    async (ctx) => {
+      const headers = { ...MCP_ACCEPT, 'MCP-Protocol-Version': '1999-01-01' };
+      const res = await call('POST', '/mcp', { bearer: claudeKeySecret, headers, json: { jsonrpc: '2.0', id: 10, method: 'tools/list' } });
+      ctx.expectStatus(res, activeKey(ctx.scenario, claudeKeySecret) ? 400 : 401);
     },
   ],
   mcpStream: [

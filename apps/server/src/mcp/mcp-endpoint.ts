@@ -20,6 +20,7 @@ import { operation, type OperationInput, type RawResult } from '../http/operatio
 import { requireAudience, requireScopes } from '../keys/require-scope.ts';
 import { createMcpServer } from './mcp-server.ts';
 import { scopesNeededBy } from './required-scopes.ts';
+import { transportRefusal } from './transport-refusal.ts';
 
 
 /**
@@ -57,6 +58,11 @@ async function answerMcp(ctx: AppContext, key: KeyAuth, input: OperationInput<Mc
     // The body was parsed and validated against the contract already; the transport reuses it.
     const response = await transport.handleRequest(webRequest(ctx, input.headers), { parsedBody: input.body });
     const body = await response.text();
+    if (!response.ok) {
+      const refusal = transportRefusal(response.status, body);
+      if (refusal) throw refusal;
+      throw new Error(`MCP transport answered ${response.status}: ${body.slice(0, 200)}`); // logged, opaque 500
+    }
     return {
       status: response.status,
       headers: NO_STORE,

@@ -125,6 +125,16 @@ export async function runPartnerJourney(baseUrl: string): Promise<JourneyStep[]>
     });
   const tool = (id: number, name: string, args: Record<string, unknown>) => mcp(id, 'tools/call', { name, arguments: args });
   await step('list MCP tools with the key', () => mcp(1, 'tools/list'));
+  await step('send MCP accepting only JSON', () =>
+    mcpRequest({ client: api, headers: { ...bearer, Accept: 'application/json' }, body: { jsonrpc: '2.0', id: 1, method: 'tools/list' } }),
+  );
+  await step('send MCP with an unknown protocol version', () =>
+    mcpRequest({
+      client: api,
+      headers: { ...bearer, Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': '1999-01-01' },
+      body: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+    }),
+  );
   await step('call whoami over MCP', () => tool(2, 'whoami', {}));
   const viaMcp = await step('create a reminder over MCP', () => tool(3, 'create_reminder', { text: 'Water the plants', due_at: DUE_AT, phone_number: PHONE }));
   const mcpReminderId = (viaMcp.data as { result?: { structuredContent?: { id?: string } } } | undefined)?.result?.structuredContent?.id;

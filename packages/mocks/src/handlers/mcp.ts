@@ -51,6 +51,22 @@ function scopesNeeded(messages: JsonRpcMessage[]): Scope[] {
   return [...needed];
 }
 
+/** MCP protocol revisions the server's transport (MCP SDK 1.x) accepts in `MCP-Protocol-Version`. */
+const SUPPORTED_PROTOCOL_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05', '2024-10-07'];
+
+/** What the Streamable HTTP transport refuses before any method runs, as the server answers it. */
+function transportRefusal(request: Request) {
+  const accept = request.headers.get('Accept') ?? '';
+  if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
+    return oauthError(406, 'invalid_request', 'Not Acceptable: Client must accept both application/json and text/event-stream');
+  }
+  const version = request.headers.get('MCP-Protocol-Version');
+  if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+    return oauthError(400, 'invalid_request', `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
+  }
+  return undefined;
+}
+
 const isMessage = (value: unknown): value is JsonRpcMessage => isRecord(value) && value.jsonrpc === '2.0';
 
 export function mcpHandlers(on: Router, state: MockState) {
@@ -58,6 +74,8 @@ export function mcpHandlers(on: Router, state: MockState) {
     on<McpRequestData, McpRequestResponses & McpRequestErrors>('post', '/mcp', async ({ request, url }) => {
       const auth = bearerKey(state, request);
       if ('error' in auth) return auth.error;
+      const refused = transportRefusal(request);
+      if (refused) return refused;
       const body = await readJson(request);
       const batch = Array.isArray(body);
       const messages: unknown[] = batch ? body : [body];

@@ -387,8 +387,11 @@ export const mcpStream = <ThrowOnError extends boolean = false>(options?: Option
  * (RFC 9728 §5.1). A `tools/call` (alone or in a batch) of a tool needing a scope the key lacks
  * (`create_reminder`, `cancel_reminder`: `reminders:write`; `list_reminders`: `reminders:read`) gets
  * `403` `insufficient_scope` with `WWW-Authenticate: Bearer error="insufficient_scope", scope="…"`,
- * so clients can step up; `tools/list` shows every tool. Other JSON-RPC level failures come back as
- * JSON-RPC `error` objects (or tool results with `isError`) inside a `200`.
+ * so clients can step up; `tools/list` shows every tool. An `Accept` header without both
+ * `application/json` and `text/event-stream` gets `406`, an unsupported `MCP-Protocol-Version` or a
+ * batch the transport refuses gets `400`, both `invalid_request` in the one error shape. Other
+ * JSON-RPC level failures come back as JSON-RPC `error` objects (or tool results with `isError`)
+ * inside a `200`.
  *
  */
 export const mcpRequest = <ThrowOnError extends boolean = false>(options: Options<McpRequestData, ThrowOnError>): RequestResult<McpRequestResponses, McpRequestErrors, ThrowOnError> => (options.client ?? client).post<McpRequestResponses, McpRequestErrors, ThrowOnError>({

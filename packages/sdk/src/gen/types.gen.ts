@@ -1633,6 +1633,12 @@ export type McpRequestErrors = {
      */
     403: OAuthError;
     /**
+     * The `Accept` header allows no response this operation can send (RFC 9110 §15.5.7;
+     * `invalid_request`). `/mcp` needs `Accept: application/json, text/event-stream`.
+     *
+     */
+    406: OAuthError;
+    /**
      * The request body is larger than the server accepts (64 KiB) (`invalid_request`).
      */
     413: OAuthError;
