@@ -31,7 +31,7 @@ export function mockOpenApiDocument(origin: string, contract?: string): string {
   }
   const document = parseDocument(contract);
   document.set('servers', document.createNode(servers));
-  return document.toString();
+  return document.toString({ lineWidth: 0 });
 }
 
 const referencePage = `<!doctype html>
