@@ -44,6 +44,14 @@ describe('GET /authorize', () => {
     expect(res.headers['content-type']).toMatch(/^text\/html/);
   });
 
+  // Found by the fuzz suite: a NUL in client_id reached PostgreSQL, which cannot compare text with U+0000 (500).
+  it('answers a client_id holding a NUL character like any unknown client [error page]', async () => {
+    const res = await authorize(t, authorizeQuery('\u0000', challenge));
+    expect(res.statusCode).toBe(400);
+    expect(res.headers.location).toBeUndefined();
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+  });
+
   it('never redirects to a redirect_uri that was not registered [error page]', async () => {
     const client = await register(t);
     for (const evil of ['https://evil.example/cb', `${CLAUDE_CALLBACK}/extra`, `${CLAUDE_CALLBACK}?x=1`, 'https://claude.ai/other']) {

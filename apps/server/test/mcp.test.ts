@@ -213,6 +213,22 @@ describe('MCP endpoint authentication (RFC 6750, RFC 9728, RFC 8707)', () => {
     expect(((await res.json()) as { error: string }).error).toBe('invalid_request');
   });
 
+  // Found by the fuzz suite: a malformed MCP-Protocol-Version (or an unknown query parameter) got 400, which
+  // the contract does not list for GET /mcp; the method is refused whatever the request carries.
+  it('answers GET with a malformed MCP-Protocol-Version or extra query parameters with 405 too', async () => {
+    const { secret } = await newKey();
+    for (const [url, version] of [['/mcp', 'x'.repeat(100)], ['/mcp?foo=bar', '2025-06-18']] as const) {
+      const res = await fetch(`${baseUrl}${url}`, {
+        headers: { authorization: `Bearer ${secret}`, accept: 'text/event-stream', 'mcp-protocol-version': version },
+      });
+      expect(res.status).toBe(405);
+      expect(res.headers.get('allow')).toBe('POST');
+      expect(((await res.json()) as { error: string }).error).toBe('invalid_request');
+    }
+    const anonymous = await fetch(`${baseUrl}/mcp`, { headers: { 'mcp-protocol-version': 'x'.repeat(100) } });
+    expect(anonymous.status).toBe(401);
+  });
+
   it('challenges GET without a token like POST', async () => {
     const res = await fetch(`${baseUrl}/mcp`, { headers: { accept: 'text/event-stream' } });
     expect(res.status).toBe(401);

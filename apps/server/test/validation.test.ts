@@ -7,6 +7,8 @@ import { operation } from '../src/http/operation.ts';
 import { routeThroughSpec } from '../src/http/spec-router.ts';
 import { buildTestApp, type TestApp } from './support/test-app.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
+import { CLAUDEAI_PUBLIC, type SignedIn, signUpUser } from './support/flow.ts';
+import { createManualKey } from './support/manual-keys.ts';
 
 const json = { 'content-type': 'application/json' };
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -154,6 +156,62 @@ describe('request validation against the spec', () => {
       expect(res.headers.allow).toBe('POST');
       const page = await t.app.inject({ method: 'PUT', url: '/api/keys' });
       expect(page.headers.allow).toBe('GET, POST, HEAD');
+    });
+  });
+
+  // Found by the fuzz suite (test/fuzz): PostgreSQL text and jsonb cannot hold U+0000, so these were 500s.
+  describe('a NUL character (U+0000) anywhere in a body → 400 invalid_request, nothing stored', () => {
+    let user: SignedIn;
+    let bearer: string;
+    beforeAll(async () => {
+      user = await signUpUser(t);
+      bearer = (await createManualKey(t, user, ['reminders:read', 'reminders:write'])).secret;
+    });
+
+    it('POST /register with NUL in client metadata', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/register',
+        headers: json,
+        payload: { ...CLAUDEAI_PUBLIC, scope: 'a\u0000b', software_id: '\u0000' },
+      });
+      expectOAuthError(res, 400, 'invalid_request');
+      expect(res.json().error_description).toContain('NUL');
+    });
+    it('POST /v1/reminders with NUL in the text', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/reminders',
+        headers: { ...json, authorization: `Bearer ${bearer}` },
+        payload: { text: 'a\u0000b', due_at: new Date(t.clock.now() + 3_600_000).toISOString(), channel: 'phone', phone_number: '+33612345678' },
+      });
+      expectOAuthError(res, 400, 'invalid_request');
+      const list = await t.app.inject({ method: 'GET', url: '/v1/reminders', headers: { authorization: `Bearer ${bearer}` } });
+      expect(list.json().reminders).toEqual([]);
+    });
+    it('POST /api/keys with NUL in the label (or in a member name)', async () => {
+      for (const payload of [{ label: 'a\u0000b', scopes: ['reminders:read'] }, { label: 'ok', scopes: ['reminders:read'], '\u0000': 1 }]) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/keys',
+          headers: { ...json, cookie: user.cookie, 'x-csrf-token': user.csrf },
+          payload,
+        });
+        expectOAuthError(res, 400, 'invalid_request');
+      }
+      const keys = await t.app.inject({ method: 'GET', url: '/api/keys', headers: { cookie: user.cookie } });
+      expect(keys.json().keys).toHaveLength(1);
+    });
+    it('POST /token and POST /revoke with NUL in form fields', async () => {
+      const token = await t.app.inject({
+        method: 'POST',
+        url: '/token',
+        headers: form,
+        payload: `grant_type=authorization_code&code=%00&client_id=%00&code_verifier=${'a'.repeat(43)}`,
+      });
+      expectOAuthError(token, 400, 'invalid_request');
+      const revoke = await t.app.inject({ method: 'POST', url: '/revoke', headers: form, payload: 'token=%00&client_id=%00' });
+      expectOAuthError(revoke, 400, 'invalid_request');
     });
   });
 });

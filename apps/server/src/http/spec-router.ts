@@ -53,6 +53,11 @@ export async function createSpecRouter(handlers: Record<string, AnyOperationHand
     definition: specPath,
     strict: true,
     coerceTypes: true,
+    // A request is refused as invalid (400) only where the contract lets the operation answer 400. A bodiless
+    // operation that lists none (GET /mcp: 401 or 405) reads no input, so there is nothing to validate
+    // (RFC 9110 §15.5.6: the method is refused whatever the request carries). Bodies are always validated.
+    validate: (c: Context) =>
+      c.operation === undefined || c.operation.requestBody !== undefined || '400' in (c.operation.responses ?? {}),
     handlers: {
       ...operationHandlers,
       postRoutingHandler: (c: Context, ...[req, , apiRequest]: Args) => {
@@ -134,6 +139,9 @@ function checkRequestShape(c: Context, req: FastifyRequest, apiRequest: ApiReque
       throw unsupportedMediaType(`Content-Type must be ${declared.join(' or ')}.`);
     }
   }
+  // PostgreSQL text and jsonb cannot hold U+0000, and no field of this API means one: refuse it up front
+  // rather than fail on the insert (it used to surface as a 500).
+  if (containsNul(apiRequest.body)) throw invalidRequest('The request body must not contain NUL characters (U+0000).');
   if (operation[IGNORE_UNKNOWN] === true && apiRequest.query && typeof apiRequest.query === 'object') {
     const known = new Set(
       (operation.parameters ?? []).flatMap((p) => ('in' in p && p.in === 'query' ? [p.name] : [])),
@@ -141,6 +149,13 @@ function checkRequestShape(c: Context, req: FastifyRequest, apiRequest: ApiReque
     apiRequest.query = Object.fromEntries(Object.entries(apiRequest.query).filter(([name]) => known.has(name)));
     if (c.request) c.request.query = apiRequest.query as Context['request']['query'];
   }
+}
+
+/** Whether a parsed body (JSON or form fields) has U+0000 in any string, member name included. */
+function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value) || depth > 64) return false;
+  return Object.entries(value).some(([name, member]) => name.includes('\u0000') || containsNul(member, depth + 1));
 }
 
 interface AjvError {

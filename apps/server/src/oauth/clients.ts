@@ -58,7 +58,8 @@ export async function createClient(ctx: Pick<AppContext, 'db' | 'clock'>, fields
 
 /** The registered client with this `client_id`, or undefined. */
 export async function findClient(ctx: Pick<AppContext, 'db'>, clientId: string): Promise<OAuthClientRow | undefined> {
-  if (clientId === '' || clientId.length > MAX_CLIENT_ID_LENGTH) return undefined;
+  // No stored id is empty, over the bound, or holds U+0000 (which PostgreSQL text cannot even be compared with).
+  if (clientId === '' || clientId.length > MAX_CLIENT_ID_LENGTH || clientId.includes('\u0000')) return undefined;
   const [client] = await ctx.db.db.select().from(oauthClients).where(eq(oauthClients.id, clientId)).limit(1);
   return client;
 }
