@@ -50,6 +50,13 @@ export function findOperation(method: string, pathname: string): SpecOperation |
 /** RFC 6901 pointer segment, then URI-fragment encoded. */
 const segment = (s: string) => encodeURIComponent(s.replace(/~/g, '~0').replace(/\//g, '~1'));
 
+/** Follows local `$ref`s (`#/components/...`) into the spec until a node that is not a reference. */
+export function resolveRef(node: Json | undefined): Json {
+  let current = node ?? {};
+  while (typeof current.$ref === 'string') current = deref(current).node;
+  return current;
+}
+
 function deref(node: Json): { node: Json; pointer?: string } {
   const ref = node.$ref as string | undefined;
   if (!ref) return { node };

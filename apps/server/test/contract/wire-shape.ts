@@ -3,21 +3,10 @@
 // media type and redirect path, and their JSON bodies have the same members of the same JSON types wherever the
 // spec's response schema types them. Members the schema leaves open (e.g. a JSON-RPC `result`, which the MCP
 // transport defines) are typed `unknown` by the SDK and count only as present.
-import { findOperation, spec, specResponse } from '@reminderit/mocks/spec-validator';
+import { findOperation, resolveRef, specResponse } from '@reminderit/mocks/spec-validator';
 import type { Shape } from './json-shape.ts';
 import type { Exchange } from './recording-fetch.ts';
 type Schema = Record<string, any>;
-
-function deref(schema: Schema | undefined): Schema {
-  let node = schema ?? {};
-  while (typeof node.$ref === 'string') {
-    node = (node.$ref as string)
-      .slice(2)
-      .split('/')
-      .reduce<Schema>((n, s) => n[s.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
-  }
-  return node;
-}
 
 const jsonType = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
 const allows = (schema: Schema, type: string) => {
@@ -27,14 +16,14 @@ const allows = (schema: Schema, type: string) => {
 
 /** Shape of `value` as far as `schema` types it. */
 export function typedShape(schemaOrRef: Schema | undefined, value: unknown): Shape {
-  const schema = deref(schemaOrRef);
+  const schema = resolveRef(schemaOrRef);
   if (schema.allOf) {
-    const merged = (schema.allOf as Schema[]).map(deref);
+    const merged = (schema.allOf as Schema[]).map(resolveRef);
     return typedShape({ type: 'object', properties: Object.assign({}, ...merged.map((s) => s.properties ?? {})) }, value);
   }
   const branches = (schema.oneOf ?? schema.anyOf) as Schema[] | undefined;
   if (branches) {
-    const branch = branches.map(deref).find((b) => allows(b, jsonType(value)));
+    const branch = branches.map(resolveRef).find((b) => allows(b, jsonType(value)));
     return branch ? typedShape(branch, value) : jsonType(value);
   }
   if (schema.type === undefined && schema.properties === undefined && schema.items === undefined) return 'unknown';

@@ -3,21 +3,12 @@
 // required members, extra members, huge / unicode / control-character strings). `$ref`s are resolved
 // against the spec itself, so the generators follow the contract as it changes.
 import fc from 'fast-check';
-import { spec } from '@reminderit/mocks/spec-validator';
+import { resolveRef } from '@reminderit/mocks/spec-validator';
 
 export type Schema = Record<string, any>;
 
 /** Follows a local `$ref` (`#/components/...`) into the spec; other nodes are returned as they are. */
-export function resolve(node: Schema): Schema {
-  let current = node;
-  while (typeof current.$ref === 'string') {
-    current = (current.$ref as string)
-      .slice(2)
-      .split('/')
-      .reduce<Schema>((n, s) => n[s.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
-  }
-  return current;
-}
+export const resolve = (node: Schema): Schema => resolveRef(node);
 
 /** Strings a parser or a database may choke on: unicode beyond the BMP, NUL and other control characters. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
