@@ -56,9 +56,26 @@ export function createRouter(state: MockState, baseUrl: string): Router {
       if (state.failure === 'server_error') {
         return toResponse(oauthError(500, 'server_error', 'The server hit an unexpected condition.'));
       }
+      if (await bodyHasNul(request)) {
+        return toResponse(oauthError(400, 'invalid_request', 'The request body must not contain NUL characters (U+0000).'));
+      }
       const reply = await resolve({ request, url: new URL(request.url), params: params as Record<string, string> });
       return toResponse(reply as { status: number; body?: unknown; headers?: Headers });
     });
+}
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(([name, member]) => name.includes('\u0000') || containsNul(member));
+}
+
+/** As the server refuses it before any handler: U+0000 anywhere in a JSON or form body (PostgreSQL cannot store it). */
+async function bodyHasNul(request: Request): Promise<boolean> {
+  if (request.method === 'GET' || request.method === 'HEAD') return false;
+  const type = request.headers.get('Content-Type') ?? '';
+  if (type.includes('application/x-www-form-urlencoded')) return containsNul(Object.fromEntries(await readForm(request)));
+  return containsNul(await readJson(request));
 }
 
 /** The request's JSON body, or undefined when it is not JSON. */

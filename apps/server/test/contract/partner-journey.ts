@@ -106,6 +106,9 @@ export async function runPartnerJourney(baseUrl: string): Promise<JourneyStep[]>
   await step('create a reminder without a key', () =>
     createReminder({ client: api, body: { text: 'Call mum', due_at: DUE_AT, channel: 'phone', phone_number: PHONE } }),
   );
+  await step('create a reminder with a NUL in its text', () =>
+    createReminder({ client: api, headers: bearer, body: { text: 'Call\u0000mum', due_at: DUE_AT, channel: 'phone', phone_number: PHONE } }),
+  );
   await step('create a reminder with a bad phone number', () =>
     createReminder({ client: api, headers: bearer, body: { text: 'Call mum', due_at: DUE_AT, channel: 'phone', phone_number: 'not-a-number' } }),
   );
