@@ -49,31 +49,13 @@ describe('openapi.yaml under redocly.yaml', () => {
 });
 
 describe('each rule fires on its defect', () => {
-  it.concurrent('operation-operationId: an operation without operationId', async () => {
-    const { at, problems } = await lintMutated('no-operation-id', (doc) => {
+  it.concurrent.each(['operationId', 'summary', 'description'])('operation-%s: an operation without %s', async (field) => {
+    const { at, problems } = await lintMutated(`no-${field}`, (doc) => {
       const { path, method, operation } = operations(doc)[0]!;
-      delete operation.operationId;
+      delete operation[field];
       return pointer('paths', path, method);
     });
-    expectError(problems, 'operation-operationId', at);
-  });
-
-  it.concurrent('operation-summary: an operation without summary', async () => {
-    const { at, problems } = await lintMutated('no-summary', (doc) => {
-      const { path, method, operation } = operations(doc)[0]!;
-      delete operation.summary;
-      return pointer('paths', path, method);
-    });
-    expectError(problems, 'operation-summary', at);
-  });
-
-  it.concurrent('operation-description: an operation without description', async () => {
-    const { at, problems } = await lintMutated('no-description', (doc) => {
-      const { path, method, operation } = operations(doc)[0]!;
-      delete operation.description;
-      return pointer('paths', path, method);
-    });
-    expectError(problems, 'operation-description', at);
+    expectError(problems, `operation-${field}`, at);
   });
 
   it.concurrent('rule/response-body-example: an inline response body without example', async () => {

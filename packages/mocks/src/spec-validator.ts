@@ -1,8 +1,7 @@
 // The contract as a response checker, shared by every suite that holds something to it (the mocks'
 // conform test, the server's response validation, the SDK ⇄ server ⇄ mocks contract suite): every
 // operation of openapi.yaml and an Ajv 2020 validator for each response (status + media type) it declares.
-import { readFileSync } from 'node:fs';
-import { specPath } from '@reminderit/openapi/path';
+import { contractText } from '@reminderit/openapi/contract';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
@@ -25,7 +24,7 @@ export interface SpecOperation {
   statuses: number[];
 }
 
-export const spec: Json = parse(readFileSync(specPath, 'utf8'));
+export const spec: Json = parse(contractText());
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
 addFormats(ajv);

@@ -3,6 +3,7 @@
 // no CDN and no web font: it works offline, and its CSP names no origin but this server's.
 import type { GetApiReferenceData, GetApiReferenceResponses } from '@reminderit/sdk';
 import type { Config } from '../config.ts';
+import { escapeHtml } from '../http/escape-html.ts';
 import { operation } from '../http/operation.ts';
 import type { ReferenceBundle } from './reference-bundle.ts';
 
@@ -18,9 +19,6 @@ const SCALAR_CONFIGURATION = {
   documentDownloadType: 'yaml',
   metaData: { title: 'ReminderIt API reference' },
 };
-
-const escapeAttribute = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /**
  * Same-origin only. Styles need 'unsafe-inline': the bundle injects its stylesheet as a <style> element and
@@ -51,8 +49,8 @@ export function apiReferencePage(bundle: Pick<ReferenceBundle, 'fileName'>): str
 <title>ReminderIt API reference</title>
 </head>
 <body>
-<div id="api-reference" data-url="/openapi.yaml" data-configuration="${escapeAttribute(JSON.stringify(SCALAR_CONFIGURATION))}"></div>
-<script src="/docs/assets/${escapeAttribute(bundle.fileName)}"></script>
+<div id="api-reference" data-url="/openapi.yaml" data-configuration="${escapeHtml(JSON.stringify(SCALAR_CONFIGURATION))}"></div>
+<script src="/docs/assets/${escapeHtml(bundle.fileName)}"></script>
 </body>
 </html>
 `;

@@ -5,7 +5,4 @@
 export const NO_STORE: Readonly<Record<string, string>> = Object.freeze({ 'cache-control': 'no-store' });
 
 /** Token endpoint success responses (RFC 6749 §5.1). */
-export const TOKEN_NO_STORE: Readonly<Record<string, string>> = Object.freeze({
-  'cache-control': 'no-store',
-  pragma: 'no-cache',
-});
+export const TOKEN_NO_STORE: Readonly<Record<string, string>> = Object.freeze({ ...NO_STORE, pragma: 'no-cache' });

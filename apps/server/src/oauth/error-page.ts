@@ -2,9 +2,7 @@
 // §4.1.2.1: MUST NOT automatically redirect to an invalid redirection URI; RFC 9700 §4.11.1 open redirects).
 import type { RawResult } from '../http/operation.ts';
 import { NO_STORE } from '../http/cache-control.ts';
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+import { escapeHtml } from '../http/escape-html.ts';
 
 export function authorizationErrorPage(error: string, description: string): RawResult {
   const body = `<!doctype html>

@@ -12,7 +12,8 @@ import type {
   GetOpenApiSpecErrors,
   GetOpenApiSpecResponses,
 } from '@reminderit/sdk';
-import { parseDocument, stringify } from 'yaml';
+import { withServers } from '@reminderit/openapi/servers';
+import { stringify } from 'yaml';
 import { oauthError, type Router } from '../respond.ts';
 
 /** The one asset the mock reference page loads. */
@@ -29,9 +30,7 @@ export function mockOpenApiDocument(origin: string, contract?: string): string {
   if (contract === undefined) {
     return stringify({ openapi: '3.1.0', info: { title: 'ReminderIt connector auth (mocks)', version: '0.1.0' }, servers, paths: {} });
   }
-  const document = parseDocument(contract);
-  document.set('servers', document.createNode(servers));
-  return document.toString({ lineWidth: 0 });
+  return withServers(contract, servers);
 }
 
 const referencePage = `<!doctype html>

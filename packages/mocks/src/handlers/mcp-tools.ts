@@ -1,11 +1,11 @@
 // The MCP tools as the real server lists and runs them (apps/server/src/mcp/tools/*): same names, titles,
 // descriptions, annotations, argument names, defaults and structured results, so an MCP client built against
 // the mocks meets the same tools in production. The contract suite (apps/server/test/contract) compares the two.
-import type { Reminder, Scope } from '@reminderit/sdk';
+import type { Scope } from '@reminderit/sdk';
 import { ada, type StoredApiKey } from '../fixtures.ts';
 import { isRecord } from '../respond.ts';
 import type { MockState } from '../state.ts';
-import { isUpcoming, listPage, newReminder } from './reminders.ts';
+import { cancelReminder, listPage, newReminder } from './reminders.ts';
 
 type JsonSchema = Record<string, unknown>;
 const SCHEMA = 'http://json-schema.org/draft-07/schema#';
@@ -115,12 +115,8 @@ export const mockTools: MockTool[] = [
       execution,
     },
     call(state, _key, args) {
-      const reminder: Reminder | undefined = state.reminders.find((r) => r.id === args.reminder_id);
-      if (!reminder) return toolError('No such reminder.');
-      if (!isUpcoming(reminder, Date.now())) return toolError(`The reminder is already ${reminder.status === 'scheduled' ? 'due' : reminder.status}.`);
-      reminder.status = 'cancelled';
-      reminder.cancelled_at = new Date().toISOString();
-      return structured(reminder);
+      const outcome = cancelReminder(state, args.reminder_id);
+      return 'reminder' in outcome ? structured(outcome.reminder) : toolError(outcome.message);
     },
   },
   {

@@ -49,7 +49,7 @@ export function newReminder(input: Record<string, unknown>): Reminder | undefine
   };
 }
 
-export const isUpcoming = (r: Reminder, now: number) => r.status === 'scheduled' && Date.parse(r.due_at) >= now;
+const isUpcoming = (r: Reminder, now: number) => r.status === 'scheduled' && Date.parse(r.due_at) >= now;
 
 /**
  * One page of reminders as the server pages them (REST list and the `list_reminders` tool): "upcoming" soonest
@@ -70,6 +70,21 @@ export function listPage(
   const offset = Number(cursor);
   const end = offset + (limit as number);
   return { reminders: matching.slice(offset, end), next_cursor: end < matching.length ? String(end) : null };
+}
+
+/**
+ * Cancels a reminder as the server does (REST cancel and the `cancel_reminder` tool): only one that is still
+ * scheduled and not yet due. Otherwise says why: no such reminder, or the state it is already in.
+ */
+export function cancelReminder(state: MockState, id: unknown): { reminder: Reminder } | { refused: 'missing' | 'conflict'; message: string } {
+  const reminder = state.reminders.find((r) => r.id === id);
+  if (!reminder) return { refused: 'missing', message: 'No such reminder.' };
+  if (!isUpcoming(reminder, Date.now())) {
+    return { refused: 'conflict', message: `The reminder is already ${reminder.status === 'scheduled' ? 'due' : reminder.status}.` };
+  }
+  reminder.status = 'cancelled';
+  reminder.cancelled_at = new Date().toISOString();
+  return { reminder };
 }
 
 export function reminderHandlers(on: Router, state: MockState) {
@@ -109,12 +124,9 @@ export function reminderHandlers(on: Router, state: MockState) {
     on<CancelReminderData, CancelReminderResponses & CancelReminderErrors>('post', '/v1/reminders/{reminderId}/cancel', ({ request, params }) => {
       const auth = bearerKey(state, request, 'reminders:write');
       if ('error' in auth) return auth.error;
-      const reminder = find(params.reminderId);
-      if (!reminder) return oauthError(404, 'not_found', 'No such reminder.');
-      if (!isUpcoming(reminder, Date.now())) return oauthError(409, 'conflict', `The reminder is already ${reminder.status === 'scheduled' ? 'due' : reminder.status}.`);
-      reminder.status = 'cancelled';
-      reminder.cancelled_at = new Date().toISOString();
-      return { status: 200, body: reminder };
+      const outcome = cancelReminder(state, params.reminderId);
+      if ('reminder' in outcome) return { status: 200, body: outcome.reminder };
+      return outcome.refused === 'missing' ? oauthError(404, 'not_found', outcome.message) : oauthError(409, 'conflict', outcome.message);
     }),
   ];
 }
