@@ -4,9 +4,14 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Every response a test app sends must conform to openapi.yaml; a violation fails the test that caused it.
-    setupFiles: ['test/support/setup-response-contract.ts'],
-    // Building an app compiles the spec's validators and opens PGlite: seconds, not milliseconds.
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Every test also runs in a hostile shell (PORT=1, PUBLIC_URL elsewhere, …): each sets what it needs.
+    setupFiles: ['test/support/setup-response-contract.ts', '@reminderit/testkit/setup-hostile-shell'],
+    // A migrated PGlite dump made once per run, loaded by every suite's in-memory databases.
+    globalSetup: ['test/support/global-setup.ts'],
+    // Building an app opens PGlite and a browser starts in seconds alone, several times that with the whole
+    // run sharing 2 cores. Waits on processes fail at once when they exit (@reminderit/testkit), so these
+    // only bound a hang.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });

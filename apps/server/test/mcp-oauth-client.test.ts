@@ -16,8 +16,7 @@ import { createClient, decideConsent, getConsentRequest, listApiKeys, signUp, ty
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieFetch } from './support/cookie-fetch.ts';
 import { CLAUDE_CALLBACK } from './support/flow.ts';
-import { freePort } from './support/free-port.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { type ListeningTestApp, listenTestApp } from './support/listening-app.ts';
 
 /** What the user's browser saw on its way through sign-up and consent, for assertions. */
 interface BrowserVisit {
@@ -136,14 +135,12 @@ async function loopbackListener(): Promise<{ redirectUri: string; received: Prom
   return { redirectUri: `http://127.0.0.1:${port}/callback`, received, server };
 }
 
-let t: TestApp;
+let t: ListeningTestApp;
 let base: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await buildTestApp({ env: { PUBLIC_URL: base } });
-  await t.app.listen({ port, host: '127.0.0.1' });
+  t = await listenTestApp();
+  base = t.base;
 });
 afterAll(() => t.close());
 

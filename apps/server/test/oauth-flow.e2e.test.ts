@@ -19,21 +19,18 @@ import {
   type ProtectedResourceMetadata,
 } from '@reminderit/sdk';
 import { describe, expect, it } from 'vitest';
-import { buildTestApp } from './support/test-app.ts';
 import { testBackends } from './support/backends.ts';
 import { cookieFetch } from './support/cookie-fetch.ts';
 import { CLAUDE_CALLBACK, CLAUDEAI_PUBLIC } from './support/flow.ts';
-import { freePort } from './support/free-port.ts';
+import { listenTestApp } from './support/listening-app.ts';
 
 
 describe.each(testBackends())('the OAuth flow end to end on $name', ({ available, open }) => {
   it.skipIf(!available)('connects Claude.ai to /mcp with a minted API key, then revocation locks it out', async () => {
     const backends = await open();
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const t = await buildTestApp({ env: { PUBLIC_URL: base }, db: backends.db, kv: backends.kv });
+    const t = await listenTestApp({ db: backends.db, kv: backends.kv });
+    const base = t.base;
     try {
-      await t.app.listen({ port, host: '127.0.0.1' });
       const browser = cookieFetch();
       const api = createClient({ baseUrl: base, fetch: browser });
 

@@ -3,11 +3,10 @@
 // shell), waits until it logs that it is up, and stops it again. A server that exits while starting fails
 // the suite at once with its output.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type RunningProcess, StartProcessError, startProcess } from '@reminderit/testkit';
+import { freePort, type RunningProcess, StartProcessError, startProcess } from '@reminderit/testkit';
 
 const SERVER_DIR = fileURLToPath(new URL('../../../apps/server/', import.meta.url));
 // Spec compilation + PGlite migrations: ~5 s alone, much more with every other suite on 2 cores. An early
@@ -18,17 +17,6 @@ export interface RunningServer {
   baseUrl: string;
   output: () => string;
   stop: () => Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function startOnce(dataDir: string): Promise<{ baseUrl: string; child: RunningProcess }> {

@@ -2,26 +2,22 @@
 // real server, with every request to another origin refused and recorded: the page must render the spec's
 // operations from this server alone (no CDN, no fonts, no telemetry) under its CSP. A screenshot lands in
 // apps/server/test-artifacts/ (not committed).
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/free-port.ts';
-import { buildTestApp, type TestApp } from '../support/test-app.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { type ListeningTestApp, listenTestApp } from '../support/listening-app.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
-// CI sets REQUIRE_BROWSER=1 so a missing browser fails instead of skipping.
-const required = process.env.REQUIRE_BROWSER === '1';
-const available = existsSync(CHROMIUM);
 
 interface Violation {
   directive: string;
   blocked: string;
 }
 
-describe.skipIf(!available && !required)('API reference in Chromium', () => {
-  let t: TestApp;
+describe('API reference in Chromium', () => {
+  let t: ListeningTestApp;
   let base: string;
   let browser: Browser;
   let context: BrowserContext;
@@ -29,14 +25,9 @@ describe.skipIf(!available && !required)('API reference in Chromium', () => {
   const sameOrigin: string[] = [];
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await buildTestApp({ env: { PUBLIC_URL: base } });
-    await t.app.listen({ port, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    t = await listenTestApp();
+    base = t.base;
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // Offline but for this server: anything else is recorded and refused.
     await context.route('**/*', (route) => {

@@ -5,20 +5,15 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { createPkcePair, buildAuthorizeUrl } from '@reminderit/sdk';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLAUDE_CALLBACK, CLAUDEAI_PUBLIC } from '../support/flow.ts';
-import { freePort } from '../support/free-port.ts';
-import { buildTestApp, type TestApp } from '../support/test-app.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { type ListeningTestApp, listenTestApp } from '../support/listening-app.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
-// CI sets REQUIRE_BROWSER=1 so a missing browser or app build fails instead of skipping.
-const required = process.env.REQUIRE_BROWSER === '1';
-const available = existsSync(CHROMIUM);
-
-describe.skipIf(!available && !required)('consent app in Chromium', () => {
-  let t: TestApp;
+describe('consent app in Chromium', () => {
+  let t: ListeningTestApp;
   let base: string;
   let browser: Browser;
   let page: Page;
@@ -27,11 +22,9 @@ describe.skipIf(!available && !required)('consent app in Chromium', () => {
   const loopbackHits: URL[] = [];
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await buildTestApp({ env: { PUBLIC_URL: base } });
+    t = await listenTestApp();
+    base = t.base;
     expect(existsSync(path.join(t.config.consentAppDir, 'index.html')), 'consent app must be built (./run build)').toBe(true);
-    await t.app.listen({ port, host: '127.0.0.1' });
     // What a desktop client or MCP Inspector runs: a local listener for the loopback redirect.
     loopback = createServer((req, res) => {
       loopbackHits.push(new URL(req.url ?? '/', 'http://127.0.0.1'));
@@ -39,10 +32,7 @@ describe.skipIf(!available && !required)('consent app in Chromium', () => {
     });
     await new Promise<void>((resolve) => loopback.listen(0, '127.0.0.1', resolve));
     loopbackUrl = `http://127.0.0.1:${(loopback.address() as { port: number }).port}/callback`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 390, height: 844 } }); // a phone
     mkdirSync(ARTIFACTS, { recursive: true });
   });

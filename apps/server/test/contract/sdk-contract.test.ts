@@ -7,8 +7,7 @@ import { checkResponse, findOperation, operations } from '@reminderit/mocks/spec
 import { setupMockServer } from '@reminderit/mocks/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { freePort } from '../support/free-port.ts';
-import { buildTestApp, type TestApp } from '../support/test-app.ts';
+import { type ListeningTestApp, listenTestApp } from '../support/listening-app.ts';
 import { type JourneyStep, runPartnerJourney } from './partner-journey.ts';
 import type { Exchange } from './recording-fetch.ts';
 import { mcpShape } from './mcp-shape.ts';
@@ -35,7 +34,7 @@ const shapes = (steps: JourneyStep[]) => steps.map((s) => ({ step: s.name, answe
 describe('the SDK gets the same typed answers from the mocks and from the real server', () => {
   let viaMocks: JourneyStep[];
   let viaServer: JourneyStep[];
-  let server: TestApp;
+  let server: ListeningTestApp;
 
   beforeAll(async () => {
     mocks.listen();
@@ -44,11 +43,8 @@ describe('the SDK gets the same typed answers from the mocks and from the real s
     } finally {
       mocks.close(); // the real server's requests must go over the network, not to MSW
     }
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    server = await buildTestApp({ env: { PUBLIC_URL: base } });
-    await server.app.listen({ port, host: '127.0.0.1' });
-    viaServer = await runPartnerJourney(base);
+    server = await listenTestApp();
+    viaServer = await runPartnerJourney(server.base);
   });
   afterAll(async () => {
     await server?.close();

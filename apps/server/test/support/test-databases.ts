@@ -5,6 +5,7 @@
  *   describe.each(testDatabases())('$name', ({ open }) => { ... })
  */
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../../src/store/db/open-db.ts';
@@ -23,22 +24,27 @@ export function testDatabases(): TestDatabaseFactory[] {
   return factories;
 }
 
+/** A dump of a freshly migrated in-memory PGlite: loading it skips initdb and the migrations (~15 s of CPU). */
+export async function dumpMigratedPglite(): Promise<Blob> {
+  const database = await openDatabase({ dataDir: null });
+  try {
+    const client = (database.db as unknown as { $client: PGlite }).$client;
+    return await client.dumpDataDir('none');
+  } finally {
+    await database.close();
+  }
+}
+
 /**
- * A dump of a freshly migrated in-memory PGlite, made once per test worker: loading it skips initdb, which
- * is most of the ~2 s a brand-new PGlite costs. openDatabase still runs the migrator (a no-op here).
+ * Made once per test run by test/support/global-setup.ts (which names the file in PGLITE_TEMPLATE_ENV), else
+ * once per module instance (the bench, a suite run without the setup).
  */
+export const PGLITE_TEMPLATE_ENV = 'RMT_TEST_PGLITE_TEMPLATE';
 let pgliteTemplate: Promise<Blob> | undefined;
 
 function migratedPgliteTemplate(): Promise<Blob> {
-  pgliteTemplate ??= (async () => {
-    const database = await openDatabase({ dataDir: null });
-    try {
-      const client = (database.db as unknown as { $client: PGlite }).$client;
-      return await client.dumpDataDir('none');
-    } finally {
-      await database.close();
-    }
-  })();
+  const file = process.env[PGLITE_TEMPLATE_ENV];
+  pgliteTemplate ??= file ? readFile(file).then((bytes) => new Blob([bytes])) : dumpMigratedPglite();
   return pgliteTemplate;
 }
 
