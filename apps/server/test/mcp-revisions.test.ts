@@ -78,6 +78,24 @@ describe('MCP 2026-07-28', () => {
     expect(res.json()).toMatchObject({ jsonrpc: '2.0', id: 42, error: { code: expect.any(Number), message: expect.any(String) } });
   });
 
+  it.each([['prompts/list'], ['initialize'], ['ping']])(
+    'answers %s (not offered, or removed in 2026-07-28) with 404 and -32601 carrying the request id',
+    async (method) => {
+      const res = await post({ jsonrpc: '2.0', id: 11, method, params: { _meta: envelope() } }, { 'mcp-protocol-version': MODERN, 'mcp-method': method });
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toMatchObject({ jsonrpc: '2.0', id: 11, error: { code: -32601 } });
+    },
+  );
+
+  it.each([
+    ['no _meta at all', {}],
+    ['an envelope without its protocol version', { _meta: { 'io.modelcontextprotocol/clientCapabilities': {} } }],
+  ])('refuses server/discover with %s: -32602, 400 (not mismatch (a): a 2025 connection never sends it)', async (_name, params) => {
+    const res = await post({ jsonrpc: '2.0', id: 12, method: 'server/discover', params }, { 'mcp-protocol-version': MODERN, 'mcp-method': 'server/discover' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ id: 12, error: { code: -32602 } });
+  });
+
   it('refuses an envelope naming a revision it does not serve with -32022 and the supported list', async () => {
     const res = await post(
       { jsonrpc: '2.0', id: 3, method: 'tools/list', params: { _meta: envelope('2099-01-01') } },
@@ -126,7 +144,7 @@ describe("Claude's header/envelope mismatches", () => {
 describe('DNS-rebinding protection (Origin, Host)', () => {
   const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
 
-  it.each([['https://claude.ai'], ['https://claude.com'], ['http://localhost:3000'], [undefined]])(
+  it.each([['https://claude.ai'], ['https://claude.com'], ['http://localhost:3000'], ['http://127.0.0.1:6274'], [undefined]])(
     'serves Origin %s',
     async (origin) => {
       const res = await post(list, { origin, 'mcp-protocol-version': '2025-11-25' });
@@ -136,7 +154,8 @@ describe('DNS-rebinding protection (Origin, Host)', () => {
 
   it.each([
     ['a foreign Origin', { origin: 'https://evil.example' }],
-    ['an Origin that only shares the host name', { origin: 'https://localhost:3000' }],
+    ['an Origin that only starts like an allowed one', { origin: 'https://claude.ai.evil.example' }],
+    ['an allowed origin with a path (not an origin)', { origin: 'https://claude.ai/' }],
     ['a foreign Host (a rebound domain)', { host: 'evil.example' }],
   ])('refuses %s with 403 forbidden before authentication', async (_name, headers) => {
     const res = await post(list, headers, 'not-even-a-key');

@@ -108,15 +108,18 @@ async function serveLegacy(ctx: AppContext, caller: Caller, request: Request, bo
 }
 
 /**
- * The SDK's answer as this endpoint's response. A 2026-07-28 refusal whose body is a JSON-RPC error (header
- * mismatch, bad envelope, unsupported version) stays one, as that revision's clients read it in-band; other
- * refusals become the API's one error shape (transport-refusal.ts).
+ * The 2026-07-28 refusals that stay JSON-RPC error responses (that revision's clients read them in-band):
+ * 400 for header mismatch, bad envelope or unsupported version; 404 + -32601 for a method this server does
+ * not have or the revision removed (`initialize`, `ping`, …).
  */
+const MODERN_JSON_RPC_STATUSES = new Set([400, 404]);
+
+/** The SDK's answer as this endpoint's response; other refusals become the API's one error shape (transport-refusal.ts). */
 async function relay(response: Response, legacy: boolean): Promise<RawResult> {
   const body = await response.text();
   if (!response.ok) {
-    if (!legacy && response.status === 400 && isJsonRpcError(body)) {
-      return { status: 400, headers: NO_STORE, body, contentType: 'application/json' };
+    if (!legacy && MODERN_JSON_RPC_STATUSES.has(response.status) && isJsonRpcError(body)) {
+      return { status: response.status, headers: NO_STORE, body, contentType: 'application/json' };
     }
     const refusal = transportRefusal(response.status, body);
     if (refusal) throw refusal;

@@ -5,7 +5,9 @@
 //
 // Claude is known to send two mismatches, each served in the era its body shows (logged once per client):
 // (a) `MCP-Protocol-Version: 2026-07-28` on the plain, envelope-less requests of a connection it negotiated
-//     as 2025-11-25 → served as 2025-11-25;
+//     as 2025-11-25 → served as 2025-11-25 (plain: no `io.modelcontextprotocol/*` `_meta` key at all, and
+//     not a method only 2026-07-28 has — a partial envelope or an envelope-less `server/discover` is a
+//     malformed 2026-07-28 request and gets that revision's -32602);
 // (b) `MCP-Protocol-Version: 2025-11-25` on a request carrying a 2026-07-28 envelope → served as 2026-07-28
 //     (the standard `Mcp-Method`/`Mcp-Name` headers, which a 2025 transport does not send, are derived from
 //     the body when absent; when present they must agree with it).
@@ -26,6 +28,19 @@ export interface EraDecision {
 }
 
 type Message = { method?: unknown; params?: { name?: unknown; uri?: unknown; _meta?: Record<string, unknown> } };
+
+const ENVELOPE_PREFIX = 'io.modelcontextprotocol/';
+/** Methods a 2025 connection never sends (MCP 2026-07-28 only). */
+const MODERN_ONLY_METHODS = new Set(['server/discover', 'subscriptions/listen']);
+
+/** Whether no message of the body carries any part of a 2026-07-28 envelope or uses a 2026-only method. */
+function isPlainLegacy(body: unknown): boolean {
+  return (Array.isArray(body) ? body : [body]).every((message) => {
+    const { method, params } = (message ?? {}) as Message;
+    if (typeof method === 'string' && MODERN_ONLY_METHODS.has(method)) return false;
+    return !Object.keys(params?._meta ?? {}).some((k) => k.startsWith(ENVELOPE_PREFIX));
+  });
+}
 
 /** The revision the body's `_meta` envelope claims (MCP 2026-07-28 "Request Metadata"), if any message has one. */
 export function envelopeRevision(body: unknown): string | undefined {
@@ -50,7 +65,7 @@ export function decideEra(body: unknown, requestHeaders: Headers): EraDecision {
   const headers = new Headers(requestHeaders);
   const header = headers.get('mcp-protocol-version');
   const claimed = envelopeRevision(body);
-  if (claimed === undefined && header === MODERN_REVISION) {
+  if (claimed === undefined && header === MODERN_REVISION && isPlainLegacy(body)) {
     headers.set('mcp-protocol-version', LEGACY_REVISION);
     return { headers, tolerated: 'modern-header-on-legacy-body' };
   }

@@ -403,7 +403,8 @@ export const mcpStream = <ThrowOnError extends boolean = false>(options?: Option
  * body: `-32020`; a malformed envelope: `-32602`; an unsupported revision: `-32022`) gets `400` with a
  * JSON-RPC error response carrying the request id, as that revision's clients read it. Other JSON-RPC
  * level failures (an unknown tool: `-32602`) come back as JSON-RPC `error` objects, and tool failures
- * as results with `isError`, inside a `200`.
+ * as results with `isError`, inside a `200`; on a 2026-07-28 request a method this server does not have
+ * (or that revision removed, such as `initialize`) gets `404` with the JSON-RPC error `-32601`.
  *
  */
 export const mcpRequest = <ThrowOnError extends boolean = false>(options: Options<McpRequestData, ThrowOnError>): RequestResult<McpRequestResponses, McpRequestErrors, ThrowOnError> => (options.client ?? client).post<McpRequestResponses, McpRequestErrors, ThrowOnError>({

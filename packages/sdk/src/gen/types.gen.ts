@@ -1693,6 +1693,12 @@ export type McpRequestErrors = {
      */
     403: OAuthError;
     /**
+     * MCP 2026-07-28: a method this server does not offer, or one that revision removed (`initialize`,
+     * `ping`, `logging/setLevel`, …), answered with the JSON-RPC error `-32601` carrying the request id.
+     *
+     */
+    404: JsonRpcErrorResponse;
+    /**
      * The `Accept` header allows no response this operation can send (RFC 9110 §15.5.7;
      * `invalid_request`). `/mcp` needs `Accept: application/json, text/event-stream`.
      *
