@@ -1,6 +1,6 @@
 // Benchmark of the bearer-key hot path: every MCP and REST request carries an `rmt_` key that is hashed
 // (SHA-256) and looked up before anything else runs. Prints throughput and latency percentiles for a
-// no-auth baseline, the REST list, an MCP tools/list and a rejected key, over real HTTP with N requests in
+// no-auth baseline, the REST list, an MCP tools/list at a 2025 revision and at 2026-07-28, and a rejected key, over real HTTP with N requests in
 // flight, on embedded storage — and on Postgres + Redis when DATABASE_URL and REDIS_URL are set.
 //
 //   ./run --filter @reminderit/server bench            (BENCH_REQUESTS=2000 BENCH_CONCURRENCY=16 by default)
@@ -26,6 +26,13 @@ interface Scenario {
 
 const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' };
 
+/** The per-request `_meta` envelope of an MCP 2026-07-28 request. */
+const MODERN_ENVELOPE = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '0.0.0' },
+  'io.modelcontextprotocol/clientCapabilities': {},
+};
+
 const scenarios: Scenario[] = [
   { name: 'GET /healthz (no auth, baseline)', expect: 200, request: (base) => [`${base}/healthz`, {}] },
   {
@@ -39,6 +46,18 @@ const scenarios: Scenario[] = [
     request: (base, key) => [
       `${base}/mcp`,
       { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${key}` }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) },
+    ],
+  },
+  {
+    name: 'POST /mcp tools/list 2026-07-28 (bearer key)',
+    expect: 200,
+    request: (base, key) => [
+      `${base}/mcp`,
+      {
+        method: 'POST',
+        headers: { ...MCP_HEADERS, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: MODERN_ENVELOPE } }),
+      },
     ],
   },
   {
@@ -77,7 +96,7 @@ async function run(scenario: Scenario, base: string, key: string): Promise<strin
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const ms = (v: number) => v.toFixed(2).padStart(7);
-  return `${scenario.name.padEnd(40)} ${String(Math.round(REQUESTS / seconds)).padStart(6)} req/s   p50 ${ms(percentile(latencies, 50))} ms   p95 ${ms(percentile(latencies, 95))} ms   p99 ${ms(percentile(latencies, 99))} ms${wrong ? `   (${wrong} unexpected statuses!)` : ''}`;
+  return `${scenario.name.padEnd(46)} ${String(Math.round(REQUESTS / seconds)).padStart(6)} req/s   p50 ${ms(percentile(latencies, 50))} ms   p95 ${ms(percentile(latencies, 95))} ms   p99 ${ms(percentile(latencies, 99))} ms${wrong ? `   (${wrong} unexpected statuses!)` : ''}`;
 }
 
 for (const backend of testBackends()) {

@@ -16,6 +16,7 @@ import { accountHandlers } from './accounts/handlers.ts';
 import { consentHandlers } from './consent/handlers.ts';
 import { docsHandlers } from './docs/handlers.ts';
 import { apiKeyHandlers } from './keys/handlers.ts';
+import { installDnsRebindingGuard } from './mcp/dns-rebinding-guard.ts';
 import { mcpHandlers } from './mcp/mcp-endpoint.ts';
 import { authorizeHandlers } from './oauth/authorize.ts';
 import { discoveryHandlers } from './oauth/discovery.ts';
@@ -62,6 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   installErrorHandling(app);
+  installDnsRebindingGuard(app, config);
 
   await routeThroughSpec(
     app,

@@ -41,6 +41,11 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Cookies get `Secure` when the public URL is https. */
   secureCookies: boolean;
+  /**
+   * Origins a browser may call `/mcp` from (MCP Streamable HTTP: servers MUST validate `Origin`, DNS rebinding).
+   * Serialized origins (`scheme://host[:port]`), compared exactly.
+   */
+  mcpAllowedOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -115,6 +120,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     rateLimits: { register: limit('REGISTER', 300, 60), login: limit('LOGIN', 10, 60), token: limit('TOKEN', 600, 60) },
     logLevel: logLevel as Config['logLevel'],
     secureCookies: publicUrl.startsWith('https:'),
+    mcpAllowedOrigins: parseAllowedOrigins(env.MCP_ALLOWED_ORIGINS, publicUrl, problems),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return config;
@@ -157,4 +163,25 @@ function parseTrustedRedirects(raw: string | undefined, problems: string[]): Tru
     }
   }
   return entries;
+}
+
+/** Browser origins Claude's web app calls connectors from. */
+export const CLAUDE_ORIGINS = ['https://claude.ai', 'https://claude.com'] as const;
+
+/**
+ * MCP_ALLOWED_ORIGINS is a comma-separated list of origins (`https://app.example`). Unset → PUBLIC_URL's
+ * origin plus claude.ai and claude.com. Each entry must be a bare origin: no path, query or credentials.
+ */
+function parseAllowedOrigins(raw: string | undefined, publicUrl: string, problems: string[]): string[] {
+  const own = URL.canParse(publicUrl) ? new URL(publicUrl).origin : publicUrl;
+  if (raw === undefined || raw.trim() === '') return [own, ...CLAUDE_ORIGINS];
+  const origins: string[] = [];
+  for (const entry of raw.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const u = URL.canParse(entry) ? new URL(entry) : undefined;
+    const bare = u && (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === entry.replace(/\/$/, '');
+    if (!bare) problems.push(`MCP_ALLOWED_ORIGINS entry ${JSON.stringify(entry)} must be an http(s) origin such as https://app.example`);
+    else origins.push(u.origin);
+  }
+  if (origins.length === 0 && problems.length === 0) problems.push('MCP_ALLOWED_ORIGINS must list at least one origin');
+  return origins;
 }

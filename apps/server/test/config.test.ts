@@ -40,6 +40,23 @@ describe('config', () => {
     ]);
   });
 
+  it('allows PUBLIC_URL\'s origin and Claude\'s web origins to call /mcp by default, or MCP_ALLOWED_ORIGINS', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://rmt.example:8443/' }).mcpAllowedOrigins).toEqual([
+      'https://rmt.example:8443',
+      'https://claude.ai',
+      'https://claude.com',
+    ]);
+    const c = loadConfig({ MCP_ALLOWED_ORIGINS: ' https://app.example , http://127.0.0.1:5173/' });
+    expect(c.mcpAllowedOrigins).toEqual(['https://app.example', 'http://127.0.0.1:5173']);
+  });
+
+  it.each(['https://app.example/path', 'ftp://files.example', 'not a url', ' , '])(
+    'refuses MCP_ALLOWED_ORIGINS=%j',
+    (value) => {
+      expect(() => loadConfig({ MCP_ALLOWED_ORIGINS: value })).toThrow(/MCP_ALLOWED_ORIGINS/);
+    },
+  );
+
   it('refuses bad values, naming every one', () => {
     const attempt = () =>
       loadConfig({

@@ -1,13 +1,20 @@
-// The official @modelcontextprotocol/sdk client doing the OAuth itself, as a real MCP client would: its
-// StreamableHTTPClientTransport meets the 401, discovers (RFC 9728 → RFC 8414), registers (RFC 7591),
-// sends the browser to /authorize with PKCE + resource + scope; the "browser" (an OAuthClientProvider
-// whose redirectToAuthorization signs up and consents through the consent API) brings back the code;
-// finishAuth redeems it; then the client lists tools and creates, lists and cancels a reminder.
-// Run 1 redirects to Claude.ai's callback; run 2 to a loopback listener on a random port, as desktop
-// clients and MCP Inspector do (RFC 8252).
+// The official MCP clients doing the OAuth themselves, as a real MCP client would: the v2 client
+// (@modelcontextprotocol/client) in `auto` negotiation (→ 2026-07-28) and pinned to 2026-07-28, and the v1
+// client (@modelcontextprotocol/sdk, a 2025-era client → 2025-11-25). Each StreamableHTTPClientTransport meets
+// the 401, discovers (RFC 9728 → RFC 8414), registers (RFC 7591), sends the browser to /authorize with PKCE +
+// resource + scope; the "browser" (an OAuthClientProvider whose redirectToAuthorization signs up and consents
+// through the consent API) brings back the code; finishAuth redeems it; then the client lists the tools and
+// calls every one: creates, lists and cancels a reminder, and whoami.
+// The v1 client runs twice: redirecting to Claude.ai's callback, and to a loopback listener on a random
+// port, as desktop clients and MCP Inspector do (RFC 8252).
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  Client as ClientV2,
+  StreamableHTTPClientTransport as TransportV2,
+  UnauthorizedError as UnauthorizedErrorV2,
+} from '@modelcontextprotocol/client';
 import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -39,6 +46,7 @@ class ScriptedOAuthProvider implements OAuthClientProvider {
   #tokens: OAuthTokens | undefined;
   #verifier = '';
   #state = '';
+  #discovery: unknown;
   code: string | undefined;
   visit: BrowserVisit | undefined;
   /** The user's browser after consent (its session cookie opens the API Keys page). */
@@ -77,6 +85,13 @@ class ScriptedOAuthProvider implements OAuthClientProvider {
   }
   codeVerifier() {
     return this.#verifier;
+  }
+  /** v2 clients keep the discovered authorization server for the callback leg (SEP-2352). */
+  saveDiscoveryState(state: unknown) {
+    this.#discovery = state;
+  }
+  discoveryState() {
+    return this.#discovery as never;
   }
 
   async redirectToAuthorization(authorizeUrl: URL): Promise<void> {
@@ -144,24 +159,91 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+/** What the test needs of an MCP client library: connect (maybe failing with its UnauthorizedError), redeem, call. */
+interface McpClientKind {
+  name: string;
+  /** The protocol revision the connection must land on. */
+  revision: string;
+  unauthorized: new (...args: never[]) => Error;
+  transport(url: URL, provider: ScriptedOAuthProvider): unknown;
+  /** Redeems the code the callback received (v2 also checks `iss`, RFC 9207, from the callback's query). */
+  finishAuth(transport: unknown, callback: URL): Promise<void>;
+  connect(transport: unknown): Promise<{
+    revision: string | undefined;
+    listTools(): Promise<{ tools: { name: string }[] }>;
+    callTool(call: { name: string; arguments: Record<string, unknown> }): Promise<{ isError?: boolean; structuredContent?: unknown }>;
+    close(): Promise<void>;
+  }>;
+}
+
+const V1: McpClientKind = {
+  name: 'v1 client (@modelcontextprotocol/sdk)',
+  revision: '2025-11-25',
+  unauthorized: UnauthorizedError,
+  transport: (url, provider) => new StreamableHTTPClientTransport(url, { authProvider: provider }),
+  finishAuth: (transport, callback) => (transport as StreamableHTTPClientTransport).finishAuth(callback.searchParams.get('code')!),
+  connect: async (transport) => {
+    const client = new Client({ name: 'sdk-oauth-test', version: '0.0.0' });
+    await client.connect(transport as StreamableHTTPClientTransport);
+    const revision = (transport as StreamableHTTPClientTransport).protocolVersion;
+    return {
+      revision,
+      listTools: () => client.listTools(),
+      callTool: (call) => client.callTool(call) as Promise<{ isError?: boolean; structuredContent?: unknown }>,
+      close: () => client.close(),
+    };
+  },
+};
+
+function v2(mode: 'auto' | { pin: '2026-07-28' }, label: string): McpClientKind {
+  return {
+    name: `v2 client (@modelcontextprotocol/client, ${label})`,
+    revision: '2026-07-28',
+    unauthorized: UnauthorizedErrorV2,
+    transport: (url, provider) => new TransportV2(url, { authProvider: provider }),
+    finishAuth: (transport, callback) => (transport as TransportV2).finishAuth(callback.searchParams),
+    connect: async (transport) => {
+      const client = new ClientV2({ name: 'sdk-v2-oauth-test', version: '0.0.0' }, { versionNegotiation: { mode } });
+      await client.connect(transport as TransportV2);
+      return {
+        revision: client.getNegotiatedProtocolVersion(),
+        listTools: () => client.listTools(),
+        callTool: (call) => client.callTool(call) as Promise<{ isError?: boolean; structuredContent?: unknown }>,
+        close: () => client.close(),
+      };
+    },
+  };
+}
+
 interface Run {
   name: string;
+  kind: McpClientKind;
   clientName: string;
   expectedLabel: string;
   /** The redirect URI, how the callback reaches the client, and cleanup. */
   setUp(): Promise<{ redirectUri: string; receiveCallback: (redirectTo: string) => Promise<URL>; close(): Promise<void> }>;
 }
 
+const claudeCallback = async () => ({
+  redirectUri: CLAUDE_CALLBACK,
+  // claude.ai is not reachable from the test: the redirect's query is what the callback would receive.
+  receiveCallback: async (to: string) => new URL(to),
+  close: async () => {},
+});
+
 const RUNS: Run[] = [
   {
     name: "Claude.ai's hosted callback",
+    kind: V1,
     clientName: 'claudeai',
     expectedLabel: 'Claude (web connector)',
-    // claude.ai is not reachable from the test: the redirect's query is what the callback would receive.
-    setUp: async () => ({ redirectUri: CLAUDE_CALLBACK, receiveCallback: async (to) => new URL(to), close: async () => {} }),
+    setUp: claudeCallback,
   },
+  { name: "Claude.ai's hosted callback", kind: v2('auto', 'auto negotiation'), clientName: 'claudeai', expectedLabel: 'Claude (web connector)', setUp: claudeCallback },
+  { name: "Claude.ai's hosted callback", kind: v2({ pin: '2026-07-28' }, 'pinned to 2026-07-28'), clientName: 'claudeai', expectedLabel: 'Claude (web connector)', setUp: claudeCallback },
   {
     name: 'a loopback redirect on a random port (desktop clients, MCP Inspector)',
+    kind: V1,
     clientName: 'ReminderIt desktop test',
     expectedLabel: 'ReminderIt desktop test',
     setUp: async () => {
@@ -184,8 +266,8 @@ const RUNS: Run[] = [
   },
 ];
 
-describe.each(RUNS)('the official MCP SDK client authorizing itself via $name', (run) => {
-  it('discovers, registers, gets consent and a key, then creates, lists and cancels a reminder', async () => {
+describe.each(RUNS)('the official MCP $kind.name authorizing itself via $name', (run) => {
+  it(`discovers, registers, gets consent and a key, lands on ${run.kind.revision} and calls every tool`, async () => {
     const { redirectUri, receiveCallback, close } = await run.setUp();
     try {
       const provider = new ScriptedOAuthProvider({
@@ -202,14 +284,14 @@ describe.each(RUNS)('the official MCP SDK client authorizing itself via $name', 
       const mcpUrl = new URL(`${base}/mcp`);
 
       // First connect: 401 → discovery → registration → authorization (the scripted browser) → UnauthorizedError.
-      const first = new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
-      await expect(new Client({ name: 'sdk-oauth-test', version: '0.0.0' }).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
+      const first = run.kind.transport(mcpUrl, provider);
+      await expect(run.kind.connect(first)).rejects.toBeInstanceOf(run.kind.unauthorized);
       expect(provider.code).toBeDefined();
       const visit = provider.visit!;
       expect(visit.authorizeUrl.origin + visit.authorizeUrl.pathname).toBe(`${base}/authorize`);
       expect(visit.authorizeUrl.searchParams.get('code_challenge_method')).toBe('S256');
       expect(visit.authorizeUrl.searchParams.get('resource')).toBe(`${base}/mcp`); // RFC 8707, from RFC 9728 metadata
-      expect(visit.authorizeUrl.searchParams.get('scope')).toBe('reminders:read reminders:write'); // scopes_supported
+      expect(visit.authorizeUrl.searchParams.get('scope')).toBe('reminders:read reminders:write'); // the 401 challenge's scope
       expect(visit.consent).toEqual({
         label: run.expectedLabel,
         isLoopback: redirectUri.startsWith('http://127.0.0.1'),
@@ -219,18 +301,20 @@ describe.each(RUNS)('the official MCP SDK client authorizing itself via $name', 
       expect(visit.callback.origin + visit.callback.pathname).toBe(redirectUri);
 
       // The client redeems the code (PKCE verifier + resource) for a key.
-      await first.finishAuth(provider.code!);
+      await run.kind.finishAuth(first, visit.callback);
       const tokens = provider.tokens()!;
       expect(tokens.access_token).toMatch(/^rmt_/);
       expect(tokens.token_type).toBe('Bearer');
       expect(tokens.scope).toBe('reminders:read reminders:write');
 
       // Reconnect with the key and use the tools.
-      const client = new Client({ name: 'sdk-oauth-test', version: '0.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }));
+      const client = await run.kind.connect(run.kind.transport(mcpUrl, provider));
       try {
+        expect(client.revision).toBe(run.kind.revision);
         const { tools } = await client.listTools();
-        expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['create_reminder', 'list_reminders', 'cancel_reminder']));
+        expect(tools.map((tool) => tool.name)).toEqual(['create_reminder', 'list_reminders', 'cancel_reminder', 'whoami']);
+        const me = await client.callTool({ name: 'whoami', arguments: {} });
+        expect(me.structuredContent).toMatchObject({ key_label: run.expectedLabel, scopes: ['reminders:read', 'reminders:write'] });
 
         const due = new Date(t.clock.now() + 24 * 3_600_000).toISOString().replace('Z', '+00:00');
         const created = await client.callTool({

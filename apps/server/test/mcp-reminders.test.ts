@@ -258,6 +258,7 @@ describe('scopes on /mcp (RFC 6750 §3.1 step-up challenge)', () => {
     expect(res.status).toBe(200);
     const unknown = await postMcp(readOnly, { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'nope', arguments: {} } });
     expect(unknown.status).toBe(200);
-    expect(((await unknown.json()) as { result: { isError: boolean } }).result.isError).toBe(true);
+    // MCP tools, "Error Handling": an unknown tool is a protocol error (-32602), answered with the request id.
+    expect(await unknown.json()).toMatchObject({ jsonrpc: '2.0', id: 5, error: { code: -32602 } });
   });
 });

@@ -158,12 +158,13 @@ describe('MCP over stateless Streamable HTTP (official client)', () => {
 describe('MCP endpoint authentication (RFC 6750, RFC 9728, RFC 8707)', () => {
   const resourceMetadata = () => `resource_metadata="${t.config.publicUrl}/.well-known/oauth-protected-resource/mcp"`;
 
-  it('challenges a request without a token with resource_metadata and no error code', async () => {
+  it('challenges a request without a token with resource_metadata, the scopes to request and no error code', async () => {
     const res = await post(baseUrl, INITIALIZE);
     expect(res.status).toBe(401);
     const challenge = res.headers.get('www-authenticate') ?? '';
     expect(challenge).toMatch(/^Bearer /);
     expect(challenge).toContain(resourceMetadata());
+    expect(challenge).toContain('scope="reminders:read reminders:write"'); // MCP 2025-11-25: SHOULD
     expect(challenge).not.toContain('error=');
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(((await res.json()) as { error: string }).error).toBe('unauthorized');

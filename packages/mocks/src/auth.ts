@@ -1,6 +1,6 @@
 // Who is calling: the browser session (cookie + CSRF header) or a bearer API key, as the server checks them.
 import type { OAuthError, Scope } from '@reminderit/sdk';
-import type { StoredApiKey } from './fixtures.ts';
+import { allScopes, type StoredApiKey } from './fixtures.ts';
 import { oauthError } from './respond.ts';
 import type { MockState } from './state.ts';
 
@@ -20,6 +20,8 @@ export function csrfError(state: MockState, request: Request): ErrorReply<400 | 
   return null;
 }
 
+const ALL_SCOPES = allScopes.join(' ');
+
 /** RFC 9728 §5.1: the challenge that points clients at the protected resource metadata. */
 export function bearerChallenge(origin: string, error?: string, scope?: string): string {
   let challenge = `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"`;
@@ -38,13 +40,14 @@ export function bearerKey(
   const header = request.headers.get('Authorization');
   if (!header) {
     const reply = oauthError(401, 'unauthorized', 'A bearer API key is required.');
-    return { error: { ...reply, headers: { 'WWW-Authenticate': bearerChallenge(origin) } } };
+    // MCP 2025-11-25: the 401 challenge names the scopes to request (every scope, as the server does).
+    return { error: { ...reply, headers: { 'WWW-Authenticate': bearerChallenge(origin, undefined, ALL_SCOPES) } } };
   }
   const secret = /^Bearer (\S+)$/i.exec(header)?.[1];
   const key = state.keys.find((k) => k.secret === secret && k.revoked_at === null);
   if (!key) {
     const reply = oauthError(401, 'invalid_token', 'The API key is invalid or has been revoked.');
-    return { error: { ...reply, headers: { 'WWW-Authenticate': bearerChallenge(origin, 'invalid_token') } } };
+    return { error: { ...reply, headers: { 'WWW-Authenticate': bearerChallenge(origin, 'invalid_token', ALL_SCOPES) } } };
   }
   if (scope && !key.scopes.includes(scope)) {
     const reply = oauthError(403, 'insufficient_scope', `This call needs the ${scope} scope.`);

@@ -374,7 +374,7 @@ const probes: Record<string, Probe[]> = {
     async (ctx) => {
       const res = await call('POST', '/mcp', { headers: MCP_ACCEPT, json: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
       ctx.expectStatus(res, 401);
-      if (ctx.ok) expect(res.headers.get('WWW-Authenticate')).toBe(`Bearer resource_metadata="${BASE}/.well-known/oauth-protected-resource/mcp"`);
+      if (ctx.ok) expect(res.headers.get('WWW-Authenticate')).toBe(`Bearer resource_metadata="${BASE}/.well-known/oauth-protected-resource/mcp", scope="reminders:read reminders:write"`);
     },
     async (ctx) => ctx.expectStatus(await call('POST', '/mcp', { headers: MCP_ACCEPT, bearer: claudeKeySecret, json: { hello: 'world' } }), activeKey(ctx.scenario, claudeKeySecret) ? 400 : 401),
     async (ctx) => {

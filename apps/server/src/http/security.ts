@@ -7,6 +7,7 @@ import type { AppContext } from '../context.ts';
 import { safeEqual } from '../crypto.ts';
 import { forbidden, invalidToken, unauthorized } from '../errors.ts';
 import { findActiveKey } from '../keys/key-store.ts';
+import { SUPPORTED_SCOPES } from '../oauth/scopes.ts';
 import type { KeyAuth, RequestAuth, SessionAuth } from './auth.ts';
 
 /** RFC 6750 §2.1: `Authorization: Bearer <token>` (scheme case-insensitive). */
@@ -20,13 +21,14 @@ export function bearerToken(req: FastifyRequest): string | undefined {
  * RFC 6750 §3 + RFC 9728 §5.1: the challenge that sends a client to the protected-resource metadata; with
  * `error="invalid_token"` when a token was presented but is not valid.
  */
-export function bearerChallenge(ctx: Pick<AppContext, 'config'>, error?: { code: string; description?: string; scope?: string }): string {
+export function bearerChallenge(
+  ctx: Pick<AppContext, 'config'>,
+  error?: { code?: string; description?: string; scope?: string },
+): string {
   const parts = [`resource_metadata="${ctx.config.publicUrl}/.well-known/oauth-protected-resource/mcp"`];
-  if (error) {
-    parts.push(`error="${error.code}"`);
-    if (error.description) parts.push(`error_description="${error.description.replace(/["\\]/g, '')}"`);
-    if (error.scope) parts.push(`scope="${error.scope}"`);
-  }
+  if (error?.code) parts.push(`error="${error.code}"`);
+  if (error?.description) parts.push(`error_description="${error.description.replace(/["\\]/g, '')}"`);
+  if (error?.scope) parts.push(`scope="${error.scope}"`);
   return `Bearer ${parts.join(', ')}`;
 }
 
@@ -50,13 +52,19 @@ export function securityHandlers(ctx: AppContext) {
   };
 }
 
-/** 401 for a request that satisfied none of its operation's security requirements. */
+/**
+ * 401 for a request that satisfied none of its operation's security requirements. The bearer challenge
+ * names the scopes to request (MCP 2025-11-25 authorization, "Protected Resource Metadata Discovery": the
+ * 401 SHOULD carry `scope`): every scope this server offers, the same set clients fall back to from
+ * `scopes_supported`.
+ */
 export function unauthorizedError(ctx: AppContext, c: Context, req: FastifyRequest) {
   const schemes = (c.operation?.security ?? []).flatMap((r) => Object.keys(r));
   if (schemes.includes('bearerApiKey')) {
     const presented = req.headers.authorization !== undefined;
     const description = presented ? 'The access token is invalid, expired or revoked.' : 'An access token is required.';
-    const challenge = bearerChallenge(ctx, presented ? { code: 'invalid_token', description } : undefined);
+    const scope = SUPPORTED_SCOPES.join(' ');
+    const challenge = bearerChallenge(ctx, presented ? { code: 'invalid_token', description, scope } : { scope });
     return presented ? invalidToken(description, { 'www-authenticate': challenge }) : unauthorized(description, { 'www-authenticate': challenge });
   }
   return unauthorized('Sign in first.');

@@ -1,44 +1,89 @@
-// The protected MCP endpoint `/mcp`: MCP Streamable HTTP transport, stateless.
+// The protected MCP endpoint `/mcp`: MCP Streamable HTTP, stateless, serving MCP 2026-07-28 and the 2025
+// revisions from one server factory (the MCP TypeScript SDK v2).
 //
-// Bearer authentication (RFC 6750; 401 + RFC 9728 `resource_metadata` challenge) has already run in
-// http/security.ts. Here: the audience check and the scopes of any `tools/call` in the body (shared with
-// the REST API, keys/require-scope.ts), then one fresh McpServer + transport per POST, closed as soon
-// as the response is produced. No session ids, nothing kept in memory between requests: any instance
-// behind the load balancer answers any request.
+// Before anything here: the DNS-rebinding guard (dns-rebinding-guard.ts) and bearer authentication (RFC 6750;
+// 401 + RFC 9728 `resource_metadata` challenge, http/security.ts). Here: the audience check and the scopes of
+// any `tools/call` in the body (shared with the REST API, keys/require-scope.ts); then the era the body
+// speaks (protocol-era.ts, which also absorbs Claude's two header/envelope mismatches), and the request is
+// served by
+// - 2026-07-28: the SDK's `createMcpHandler` in modern-only mode (`legacy: 'reject'`): `server/discover`,
+//   `_meta` envelope and `Mcp-Method`/`Mcp-Name` validation, caching hints, JSON-RPC errors with the request id;
+// - 2025 revisions: a fresh stateless Streamable HTTP transport in JSON-response mode.
+// The SDK's own `isLegacyRequest` makes that routing decision, so it never disagrees with the handler. One
+// fresh server per request, bound to the key; no session ids, nothing kept between requests: any instance
+// behind the load balancer answers any request. Streaming (SSE) would only carry server-to-client requests
+// and notifications, which a stateless server cannot correlate with a later POST anyway.
 //
-// The transport runs in JSON-response mode and its web-standard Response is relayed through the normal
-// reply path (no hijack), so the app's response headers, error handler and request logging all apply.
-// Streaming (SSE) would only carry server-to-client requests and notifications, which a stateless
-// server cannot correlate with a later POST anyway.
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+// The web-standard Response is relayed through the normal reply path (no hijack), so the app's response
+// headers, error handler and request logging all apply.
+import {
+  type AuthInfo,
+  createMcpHandler,
+  isLegacyRequest,
+  WebStandardStreamableHTTPServerTransport,
+} from '@modelcontextprotocol/server';
 import type { McpRequestData, McpRequestErrors, McpRequestResponses, McpStreamData, McpStreamErrors } from '@reminderit/sdk';
+import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { NO_STORE } from '../http/cache-control.ts';
 import { methodNotAllowed } from '../errors.ts';
 import type { KeyAuth } from '../http/auth.ts';
+import { NO_STORE } from '../http/cache-control.ts';
 import { operation, type OperationInput, type RawResult } from '../http/operation.ts';
 import { requireAudience, requireScopes } from '../keys/require-scope.ts';
 import { createMcpServer } from './mcp-server.ts';
+import { createToleranceLog, decideEra } from './protocol-era.ts';
 import { scopesNeededBy } from './required-scopes.ts';
-import { transportRefusal } from './transport-refusal.ts';
-
+import { isJsonRpcError, transportRefusal } from './transport-refusal.ts';
 
 /**
- * The request headers the transport reads (content negotiation and protocol version). Credentials
- * (`Authorization`, cookies) never reach the MCP layer, so no tool can echo or log them.
+ * The request headers the MCP layer reads (content negotiation, protocol version, the 2026-07-28 standard
+ * headers). Credentials (`Authorization`, cookies) never reach it, so no tool can echo or log them.
  */
-const FORWARDED_HEADERS = ['accept', 'content-type', 'mcp-protocol-version'] as const;
+const FORWARDED_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-method', 'mcp-name'] as const;
+
+/** What the factory needs about the caller, carried through the SDK's pass-through `authInfo`. */
+interface Caller {
+  key: KeyAuth;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * Our keys are checked by our own code (http/security.ts, keys/require-scope.ts), not the SDK's bearer
+ * helpers (they refuse tokens without an expiry; a key lives until revoked). The SDK only passes this along;
+ * `token` is the key's id, never its secret.
+ */
+function authInfoFor(caller: Caller): AuthInfo {
+  const { key } = caller;
+  return { token: key.keyId, clientId: key.clientId ?? key.keyId, scopes: [...key.scopes], extra: { caller } };
+}
 
 export function mcpHandlers(ctx: AppContext) {
+  const modern = createMcpHandler(
+    ({ authInfo }) => {
+      const caller = authInfo?.extra?.caller as Caller; // always set: every fetch below passes it
+      return createMcpServer(ctx, caller.key, caller.log);
+    },
+    { legacy: 'reject' }, // responseMode 'auto': JSON, as no tool emits notifications
+  );
+  const logTolerance = createToleranceLog();
+
   return {
     mcpRequest: operation<McpRequestData, McpRequestResponses & McpRequestErrors>(async (input) => {
       const key = requireAudience(ctx, input.auth);
       requireScopes(ctx, key, scopesNeededBy(input.body));
-      return answerMcp(ctx, key, input);
+      const caller: Caller = { key, log: input.raw.log };
+      const { headers, tolerated } = decideEra(input.body, forwardedHeaders(input.headers));
+      if (tolerated) logTolerance(input.raw.log, key.clientId ?? key.keyId, tolerated);
+      const request = new Request(ctx.config.mcpResource, { method: 'POST', headers });
+      const legacy = await isLegacyRequest(request, input.body);
+      const response = legacy
+        ? await serveLegacy(ctx, caller, request, input.body)
+        : await modern.fetch(request, { authInfo: authInfoFor(caller), parsedBody: input.body });
+      return relay(response, legacy);
     }),
 
-    // Streamable HTTP lets a client open a server-to-client SSE stream with GET; a stateless server has
-    // nothing to push on it. The transport spec allows 405 for exactly this.
+    // Streamable HTTP lets a 2025 client open a server-to-client SSE stream with GET; a stateless server has
+    // nothing to push on it (and 2026-07-28 has no GET stream). The transport spec allows 405 for exactly this.
     mcpStream: operation<McpStreamData, McpStreamErrors>(async ({ auth }) => {
       requireAudience(ctx, auth);
       throw methodNotAllowed('This MCP server is stateless and offers no SSE stream; use POST.', { allow: 'POST' });
@@ -46,9 +91,9 @@ export function mcpHandlers(ctx: AppContext) {
   };
 }
 
-/** One POST: a fresh server bound to the key and a fresh stateless transport, closed afterwards. */
-async function answerMcp(ctx: AppContext, key: KeyAuth, input: OperationInput<McpRequestData>): Promise<RawResult> {
-  const server = createMcpServer(ctx, key, input.raw.log);
+/** One 2025-era POST: a fresh server bound to the key and a fresh stateless JSON transport, closed afterwards. */
+async function serveLegacy(ctx: AppContext, caller: Caller, request: Request, body: unknown): Promise<Response> {
+  const server = createMcpServer(ctx, caller.key, caller.log);
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined, // stateless: no Mcp-Session-Id
     enableJsonResponse: true,
@@ -56,30 +101,43 @@ async function answerMcp(ctx: AppContext, key: KeyAuth, input: OperationInput<Mc
   try {
     await server.connect(transport);
     // The body was parsed and validated against the contract already; the transport reuses it.
-    const response = await transport.handleRequest(webRequest(ctx, input.headers), { parsedBody: input.body });
-    const body = await response.text();
-    if (!response.ok) {
-      const refusal = transportRefusal(response.status, body);
-      if (refusal) throw refusal;
-      throw new Error(`MCP transport answered ${response.status}: ${body.slice(0, 200)}`); // logged, opaque 500
-    }
-    return {
-      status: response.status,
-      headers: NO_STORE,
-      body: body === '' ? undefined : body,
-      contentType: response.headers.get('content-type') ?? undefined,
-    };
+    return await transport.handleRequest(request, { parsedBody: body });
   } finally {
     await server.close(); // closes the transport too
   }
 }
 
-/** The bodiless web-standard Request the transport inspects (it reads headers, and the URL for requestInfo). */
-function webRequest(ctx: AppContext, headers: OperationInput<McpRequestData>['headers']): Request {
+/**
+ * The 2026-07-28 refusals that stay JSON-RPC error responses (that revision's clients read them in-band):
+ * 400 for header mismatch, bad envelope or unsupported version; 404 + -32601 for a method this server does
+ * not have or the revision removed (`initialize`, `ping`, …).
+ */
+const MODERN_JSON_RPC_STATUSES = new Set([400, 404]);
+
+/** The SDK's answer as this endpoint's response; other refusals become the API's one error shape (transport-refusal.ts). */
+async function relay(response: Response, legacy: boolean): Promise<RawResult> {
+  const body = await response.text();
+  if (!response.ok) {
+    if (!legacy && MODERN_JSON_RPC_STATUSES.has(response.status) && isJsonRpcError(body)) {
+      return { status: response.status, headers: NO_STORE, body, contentType: 'application/json' };
+    }
+    const refusal = transportRefusal(response.status, body);
+    if (refusal) throw refusal;
+    throw new Error(`MCP transport answered ${response.status}: ${body.slice(0, 200)}`); // logged, opaque 500
+  }
+  return {
+    status: response.status,
+    headers: NO_STORE,
+    body: body === '' ? undefined : body,
+    contentType: response.headers.get('content-type') ?? undefined,
+  };
+}
+
+function forwardedHeaders(headers: OperationInput<McpRequestData>['headers']): Headers {
   const forwarded = new Headers();
   for (const name of FORWARDED_HEADERS) {
     const value = headers[name];
     if (value !== undefined) forwarded.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  return new Request(ctx.config.mcpResource, { method: 'POST', headers: forwarded });
+  return forwarded;
 }

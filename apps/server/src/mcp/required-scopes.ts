@@ -3,7 +3,7 @@
 // The endpoint turns a shortfall into HTTP 403 `insufficient_scope` — an HTTP-level challenge is what MCP
 // clients act on for step-up authorization; a JSON-RPC error inside a 200 would not trigger it.
 import type { Scope } from '@reminderit/sdk';
-import { TOOL_SCOPES } from './mcp-server.ts';
+import { TOOL_SCOPES } from './tool-catalog.ts';
 
 export function scopesNeededBy(payload: unknown): Scope[] {
   const messages: unknown[] = Array.isArray(payload) ? payload : [payload];

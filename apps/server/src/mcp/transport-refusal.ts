@@ -7,6 +7,16 @@ import { invalidRequest, notAcceptable, unsupportedMediaType } from '../errors.t
 
 const DESCRIPTION_MAX = 500;
 
+/** Whether a body is a JSON-RPC error response (`{"jsonrpc":"2.0","error":{code,message},"id":…}`). */
+export function isJsonRpcError(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as { jsonrpc?: unknown; error?: { code?: unknown } };
+    return parsed.jsonrpc === '2.0' && typeof parsed.error?.code === 'number';
+  } catch {
+    return false;
+  }
+}
+
 function messageOf(body: string): string | undefined {
   try {
     const parsed = JSON.parse(body) as { error?: { message?: unknown } };

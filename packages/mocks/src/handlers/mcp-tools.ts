@@ -32,7 +32,6 @@ const reminderProperties: Record<string, JsonSchema> = {
   created_at: { type: 'string', description: 'When it was created.' },
   cancelled_at: { type: ['string', 'null'], description: 'When it was cancelled, or null.' },
 };
-const execution = { taskSupport: 'forbidden' };
 
 export interface MockTool {
   definition: JsonSchema & { name: string };
@@ -64,7 +63,6 @@ export const mockTools: MockTool[] = [
       ),
       outputSchema: outputs(reminderProperties),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-      execution,
     },
     call(state, _key, args) {
       const reminder = newReminder({ channel: 'phone', ...args });
@@ -91,7 +89,6 @@ export const mockTools: MockTool[] = [
         next_cursor: { type: ['string', 'null'], description: 'Pass as cursor for the next page; null on the last page.' },
       }),
       annotations: { readOnlyHint: true, openWorldHint: false },
-      execution,
     },
     call(state, _key, args) {
       const page = listPage(state, { status: args.status ?? 'upcoming', limit: args.limit ?? 20, cursor: args.cursor });
@@ -112,7 +109,6 @@ export const mockTools: MockTool[] = [
       ),
       outputSchema: outputs(reminderProperties),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-      execution,
     },
     call(state, _key, args) {
       const outcome = cancelReminder(state, args.reminder_id);
@@ -132,7 +128,6 @@ export const mockTools: MockTool[] = [
         scopes: { type: 'array', items: { type: 'string' }, description: 'What the key may do, e.g. reminders:read, reminders:write.' },
       }),
       annotations: { readOnlyHint: true, openWorldHint: false },
-      execution,
     },
     // The mocks hold one user's keys: the signed-in account, or the fixtures' Ada.
     call: (state, key) => structured({ user_id: state.session?.user.id ?? ada.id, key_label: key.label, scopes: [...key.scopes] }),

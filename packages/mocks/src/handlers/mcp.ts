@@ -13,7 +13,7 @@ import { bearerChallenge, bearerKey } from '../auth.ts';
 import type { StoredApiKey } from '../fixtures.ts';
 import { isRecord, oauthError, readJson, type Router } from '../respond.ts';
 import type { MockState } from '../state.ts';
-import { findTool, mockTools, toolArguments, toolError } from './mcp-tools.ts';
+import { findTool, mockTools, toolArguments } from './mcp-tools.ts';
 
 function answer(state: MockState, key: StoredApiKey, message: JsonRpcMessage): JsonRpcMessage {
   const id = message.id ?? null;
@@ -32,8 +32,8 @@ function answer(state: MockState, key: StoredApiKey, message: JsonRpcMessage): J
       const name = isRecord(message.params) ? message.params.name : undefined;
       const tool = findTool(name);
       if (tool) return { jsonrpc: '2.0', id, result: tool.call(state, key, toolArguments(message.params)) };
-      // As the MCP SDK's server answers it: a tool-level failure the model can read, not a JSON-RPC error.
-      return { jsonrpc: '2.0', id, result: toolError(`MCP error -32602: Tool ${String(name)} not found`) };
+      // As the server answers it (MCP tools, "Error Handling"): an unknown tool is a protocol error.
+      return { jsonrpc: '2.0', id, error: { code: -32602, message: `Unknown tool: ${String(name)}` } };
     }
     default:
       return { jsonrpc: '2.0', id, error: { code: -32601, message: 'Method not found' } };

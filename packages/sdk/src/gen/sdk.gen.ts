@@ -376,22 +376,35 @@ export const mcpStream = <ThrowOnError extends boolean = false>(options?: Option
 /**
  * Send MCP messages
  *
- * MCP Streamable HTTP transport, stateless (no `Mcp-Session-Id`). The body is one JSON-RPC message
- * or a batch. Requests get `200` with the JSON-RPC response(s) as `application/json`, or as a
+ * MCP Streamable HTTP transport, stateless (no `Mcp-Session-Id`), serving MCP **2026-07-28** and the
+ * 2025 revisions. The era comes from the body: a request whose `params._meta` carries the
+ * `io.modelcontextprotocol/protocolVersion` envelope speaks 2026-07-28 (`server/discover`, no
+ * `initialize`; `MCP-Protocol-Version`, `Mcp-Method` and `Mcp-Name` must agree with the body; list
+ * results carry `ttlMs`/`cacheScope`); one without it speaks a 2025 revision (`initialize`, one JSON-RPC
+ * message or a batch). Two mismatches Claude sends are served in the era the body shows: the header
+ * `2026-07-28` on an envelope-less request, and the header `2025-11-25` with a 2026-07-28 envelope.
+ * Requests get `200` with the JSON-RPC response(s) as `application/json`, or as a
  * `text/event-stream` when the server streams; a body of only notifications or responses gets
  * `202`. Clients send `Accept: application/json, text/event-stream`.
  *
+ * A request whose `Origin` is present and not allowed, or whose `Host` does not name this server,
+ * gets `403` `forbidden` before anything else (DNS-rebinding protection).
+ *
  * Without a valid bearer API key the answer is `401` with
- * `WWW-Authenticate: Bearer resource_metadata="<PUBLIC_URL>/.well-known/oauth-protected-resource/mcp"`
+ * `WWW-Authenticate: Bearer resource_metadata="<PUBLIC_URL>/.well-known/oauth-protected-resource/mcp", scope="…"`
  * (plus `error="invalid_token"` when a token was presented): the starting point of OAuth discovery
  * (RFC 9728 §5.1). A `tools/call` (alone or in a batch) of a tool needing a scope the key lacks
  * (`create_reminder`, `cancel_reminder`: `reminders:write`; `list_reminders`: `reminders:read`) gets
  * `403` `insufficient_scope` with `WWW-Authenticate: Bearer error="insufficient_scope", scope="…"`,
  * so clients can step up; `tools/list` shows every tool. An `Accept` header without both
- * `application/json` and `text/event-stream` gets `406`, an unsupported `MCP-Protocol-Version` or a
- * batch the transport refuses gets `400`, both `invalid_request` in the one error shape. Other
- * JSON-RPC level failures come back as JSON-RPC `error` objects (or tool results with `isError`)
- * inside a `200`.
+ * `application/json` and `text/event-stream` gets `406`; on a 2025-era request an unsupported
+ * `MCP-Protocol-Version` or a batch the transport refuses gets `400` `invalid_request` in the one error
+ * shape. A 2026-07-28 request the MCP layer refuses before running it (headers that disagree with the
+ * body: `-32020`; a malformed envelope: `-32602`; an unsupported revision: `-32022`) gets `400` with a
+ * JSON-RPC error response carrying the request id, as that revision's clients read it. Other JSON-RPC
+ * level failures (an unknown tool: `-32602`) come back as JSON-RPC `error` objects, and tool failures
+ * as results with `isError`, inside a `200`; on a 2026-07-28 request a method this server does not have
+ * (or that revision removed, such as `initialize`) gets `404` with the JSON-RPC error `-32601`.
  *
  */
 export const mcpRequest = <ThrowOnError extends boolean = false>(options: Options<McpRequestData, ThrowOnError>): RequestResult<McpRequestResponses, McpRequestErrors, ThrowOnError> => (options.client ?? client).post<McpRequestResponses, McpRequestErrors, ThrowOnError>({

@@ -471,6 +471,22 @@ export type JsonRpcMessage = {
 };
 
 /**
+ * A JSON-RPC 2.0 error response (§5.1); `id` is the request's, or null when it could not be read.
+ */
+export type JsonRpcErrorResponse = {
+    jsonrpc: '2.0';
+    id: string | number | null;
+    error: {
+        code: number;
+        message: string;
+        /**
+         * Extra error information.
+         */
+        data?: unknown;
+    };
+};
+
+/**
  * One JSON-RPC message or a batch of them.
  */
 export type JsonRpcPayload = JsonRpcMessage | Array<JsonRpcMessage>;
@@ -539,9 +555,23 @@ export type Limit = number;
 export type Cursor = string;
 
 /**
- * The negotiated MCP protocol version, sent by clients on every request after `initialize`.
+ * The MCP protocol version: the negotiated one after `initialize` (2025 revisions), the request's own on
+ * every 2026-07-28 request (it must match the body's envelope).
+ *
  */
 export type McpProtocolVersion = string;
+
+/**
+ * MCP 2026-07-28 standard header, the request's JSON-RPC `method`; must agree with the body.
+ */
+export type McpMethod = string;
+
+/**
+ * MCP 2026-07-28 standard header on `tools/call`, `prompts/get` and `resources/read`: the body's
+ * `params.name` (or `params.uri`); must agree with the body.
+ *
+ */
+export type McpName = string;
 
 export type GetAuthorizationServerMetadataData = {
     body?: never;
@@ -1568,7 +1598,9 @@ export type McpStreamData = {
     body?: never;
     headers?: {
         /**
-         * The negotiated MCP protocol version, sent by clients on every request after `initialize`.
+         * The MCP protocol version: the negotiated one after `initialize` (2025 revisions), the request's own on
+         * every 2026-07-28 request (it must match the body's envelope).
+         *
          */
         'MCP-Protocol-Version'?: string;
     };
@@ -1585,6 +1617,14 @@ export type McpStreamErrors = {
      *
      */
     401: OAuthError;
+    /**
+     * `insufficient_scope`: the API key lacks the scope this `tools/call` needs (RFC 6750 §3.1), with the
+     * step-up challenge in `WWW-Authenticate`; or `forbidden`: the `Origin` is not allowed or the `Host`
+     * does not name this server (MCP Streamable HTTP, DNS-rebinding protection), refused before
+     * authentication.
+     *
+     */
+    403: OAuthError;
     /**
      * No server-to-client stream on this stateless server; use `POST`.
      */
@@ -1607,9 +1647,21 @@ export type McpRequestData = {
     body: JsonRpcPayload;
     headers?: {
         /**
-         * The negotiated MCP protocol version, sent by clients on every request after `initialize`.
+         * The MCP protocol version: the negotiated one after `initialize` (2025 revisions), the request's own on
+         * every 2026-07-28 request (it must match the body's envelope).
+         *
          */
         'MCP-Protocol-Version'?: string;
+        /**
+         * MCP 2026-07-28 standard header, the request's JSON-RPC `method`; must agree with the body.
+         */
+        'Mcp-Method'?: string;
+        /**
+         * MCP 2026-07-28 standard header on `tools/call`, `prompts/get` and `resources/read`: the body's
+         * `params.name` (or `params.uri`); must agree with the body.
+         *
+         */
+        'Mcp-Name'?: string;
     };
     path?: never;
     query?: never;
@@ -1618,9 +1670,13 @@ export type McpRequestData = {
 
 export type McpRequestErrors = {
     /**
-     * The request breaks the contract or a rule of the endpoint (`invalid_request`).
+     * The request breaks the contract, or the MCP layer refused it before running it: `invalid_request`
+     * in the one error shape, or — for a 2026-07-28 request — a JSON-RPC error response carrying the
+     * request id (`-32020` headers disagree with the body, `-32602` malformed envelope, `-32022`
+     * unsupported revision).
+     *
      */
-    400: OAuthError;
+    400: OAuthError | JsonRpcErrorResponse;
     /**
      * No valid bearer API key (RFC 6750 §3.1). Without a token the body's `error` is `unauthorized` and
      * the challenge carries no error code; with an unknown, malformed or revoked token it is
@@ -1629,9 +1685,19 @@ export type McpRequestErrors = {
      */
     401: OAuthError;
     /**
-     * The API key lacks the scope this call needs (RFC 6750 §3.1 `insufficient_scope`).
+     * `insufficient_scope`: the API key lacks the scope this `tools/call` needs (RFC 6750 §3.1), with the
+     * step-up challenge in `WWW-Authenticate`; or `forbidden`: the `Origin` is not allowed or the `Host`
+     * does not name this server (MCP Streamable HTTP, DNS-rebinding protection), refused before
+     * authentication.
+     *
      */
     403: OAuthError;
+    /**
+     * MCP 2026-07-28: a method this server does not offer, or one that revision removed (`initialize`,
+     * `ping`, `logging/setLevel`, …), answered with the JSON-RPC error `-32601` carrying the request id.
+     *
+     */
+    404: JsonRpcErrorResponse;
     /**
      * The `Accept` header allows no response this operation can send (RFC 9110 §15.5.7;
      * `invalid_request`). `/mcp` needs `Accept: application/json, text/event-stream`.

@@ -3,30 +3,21 @@
 import { z } from 'zod';
 import { reminderBody } from '../../reminders/reminder-body.ts';
 import { cancelReminder as storeCancel } from '../../reminders/reminder-store.ts';
-import { reminderShape } from './reminder-schema.ts';
-import { guarded, structuredResult, type McpTool } from './tool.ts';
+import { reminderObject } from './reminder-schema.ts';
+import { defineTool, structuredResult } from './tool.ts';
 
-const NAME = 'cancel_reminder';
-
-export const cancelReminder: McpTool = {
-  name: NAME,
+export const cancelReminder = defineTool({
+  name: 'cancel_reminder',
+  title: 'Cancel a reminder',
+  description:
+    'Cancels a scheduled reminder so the call is never placed. Only reminders that are still scheduled and not yet due can be cancelled. ' +
+    'Find the id with list_reminders. Returns the cancelled reminder.',
   scope: 'reminders:write',
-  register: (server, tool) => {
-    server.registerTool(
-      NAME,
-      {
-        title: 'Cancel a reminder',
-        description:
-          'Cancels a scheduled reminder so the call is never placed. Only reminders that are still scheduled and not yet due can be cancelled. ' +
-          'Find the id with list_reminders. Returns the cancelled reminder.',
-        inputSchema: {
-          reminder_id: z.uuid().describe('The id of the reminder to cancel, from list_reminders or create_reminder.'),
-        },
-        outputSchema: reminderShape,
-        // Cancelling cannot be undone; cancelling again changes nothing more (it reports the conflict).
-        annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-      },
-      guarded(tool, NAME, async (args) => structuredResult(reminderBody(await storeCancel(tool.app, tool.key.userId, args.reminder_id)))),
-    );
-  },
-};
+  input: z.object({
+    reminder_id: z.uuid().describe('The id of the reminder to cancel, from list_reminders or create_reminder.'),
+  }),
+  output: reminderObject,
+  // Cancelling cannot be undone; cancelling again changes nothing more (it reports the conflict).
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  run: async (args, { app, key }) => structuredResult(reminderBody(await storeCancel(app, key.userId, args.reminder_id))),
+});

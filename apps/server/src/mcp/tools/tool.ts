@@ -1,15 +1,15 @@
 // What every MCP tool gets, and the guard that keeps its failures inside the process.
 //
-// The SDK's McpServer turns an exception thrown by a tool into a `CallToolResult` whose text is the
-// exception's message — a database error would reach the model verbatim. Tools therefore run inside
+// An exception escaping a tool would become a JSON-RPC error carrying its message — a database error would
+// reach the model verbatim. Tools therefore run inside
 // `guarded()`: a ToolError, or a client error from the shared domain code (the same 4xx `OAuthError` the REST
 // API answers with, e.g. a due time in the past), is a message meant for the caller; anything else is
 // logged and answered with an opaque failure (the design's "internals never leave the process", applied
 // to MCP).
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { type CallToolResult, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, ProtocolError, type ToolAnnotations } from '@modelcontextprotocol/server';
 import type { Scope } from '@reminderit/sdk';
 import type { FastifyBaseLogger } from 'fastify';
+import type { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { OAuthError } from '../../errors.ts';
 import type { KeyAuth } from '../../http/auth.ts';
@@ -21,19 +21,29 @@ export interface ToolContext {
   log: FastifyBaseLogger;
 }
 
-/** Registers one tool on a (per-request) server, bound to the request's key. */
-export type RegisterTool = (server: McpServer, tool: ToolContext) => void;
-
-/** One tool file = one of these; mcp-server.ts lists them. */
-export interface McpTool {
+/**
+ * One tool file = one of these, a plain description; tool-catalog.ts turns the list into the `tools/list`
+ * definitions (JSON Schemas derived from `input`/`output` once, at start) and dispatches `tools/call`.
+ */
+export interface McpTool<I extends z.ZodObject = z.ZodObject> {
   name: string;
+  title: string;
+  description: string;
   /**
    * The scope a `tools/call` of this tool needs, or null. Enforced by the endpoint before the call reaches
    * the MCP layer (HTTP 403 `insufficient_scope`, so clients can step up); `tools/list` shows every tool.
    */
   scope: Scope | null;
-  register: RegisterTool;
+  /** The arguments; validated before `run` (defaults applied). */
+  input: I;
+  /** The `structuredContent` every successful result carries. */
+  output: z.ZodObject;
+  annotations: ToolAnnotations;
+  run(args: z.output<I>, tool: ToolContext): Promise<CallToolResult>;
 }
+
+/** Fixes a tool's argument type at its definition site. */
+export const defineTool = <I extends z.ZodObject>(tool: McpTool<I>): McpTool => tool as unknown as McpTool;
 
 /** A failure whose message is written for the caller (the model and the user), e.g. a missing scope. */
 export class ToolError extends Error {
@@ -65,8 +75,8 @@ export function guarded<A extends unknown[]>(
     } catch (err) {
       if (err instanceof ToolError) return toolFailure(err.message);
       if (err instanceof OAuthError && err.status < 500) return toolFailure(err.description);
-      // Protocol-level errors (McpError) carry codes and messages meant for the client.
-      if (err instanceof McpError) throw err;
+      // Protocol-level errors (ProtocolError) carry codes and messages meant for the client.
+      if (err instanceof ProtocolError) throw err;
       tool.log.error({ err, tool: name, keyId: tool.key.keyId }, 'mcp tool failed');
       return toolFailure('The tool hit an unexpected error. Try again later.');
     }
