@@ -15,8 +15,9 @@ async function main() {
     process.exit(78); // EX_CONFIG
   }
   const logger = createLogger(config.logLevel);
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const kv = await openKv({ redisUrl: config.redisUrl, prefix: config.kvPrefix });
+  const timeoutMs = config.storageTimeoutMs;
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeoutMs });
+  const kv = await openKv({ redisUrl: config.redisUrl, prefix: config.kvPrefix, timeoutMs });
   logger.info(
     { database: db.kind, kv: config.redisUrl ? 'redis' : 'memory', dataDir: config.databaseUrl ? undefined : config.dataDir },
     'storage ready',

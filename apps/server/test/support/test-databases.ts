@@ -9,6 +9,12 @@ import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../../src/store/db/open-db.ts';
 
+/**
+ * Storage deadline for tests: generous, so a loaded 2-core CI machine never trips it; the fault suite
+ * (test/fault) runs the real default against servers it stops and freezes.
+ */
+export const TEST_STORAGE_TIMEOUT_MS = 10_000;
+
 export type TestDatabase = Database & { dispose(): Promise<void> };
 
 export interface TestDatabaseFactory {
@@ -43,7 +49,7 @@ function migratedPgliteTemplate(): Promise<Blob> {
 }
 
 async function openPgliteInMemory(): Promise<TestDatabase> {
-  const database = await openDatabase({ dataDir: null, loadDataDir: await migratedPgliteTemplate() });
+  const database = await openDatabase({ dataDir: null, loadDataDir: await migratedPgliteTemplate(), timeoutMs: TEST_STORAGE_TIMEOUT_MS });
   return { ...database, dispose: () => database.close() };
 }
 
@@ -62,7 +68,7 @@ async function openScratchPostgres(adminUrl: string): Promise<TestDatabase> {
     await admin.unsafe(`CREATE DATABASE "${name}"`);
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
-    database = await openDatabase({ databaseUrl: url.toString() });
+    database = await openDatabase({ databaseUrl: url.toString(), timeoutMs: TEST_STORAGE_TIMEOUT_MS });
   } catch (err) {
     await dropAndEnd().catch(() => {});
     throw err;
