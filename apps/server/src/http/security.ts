@@ -5,8 +5,9 @@ import type { FastifyRequest } from 'fastify';
 import { readSession } from '../accounts/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { safeEqual } from '../crypto.ts';
-import { forbidden, invalidToken, unauthorized } from '../errors.ts';
+import { forbidden, invalidToken, storageUnavailable, unauthorized } from '../errors.ts';
 import { findActiveKey } from '../keys/key-store.ts';
+import { isStorageUnavailable } from '../store/storage-unavailable.ts';
 import type { KeyAuth, RequestAuth, SessionAuth } from './auth.ts';
 
 /** RFC 6750 §2.1: `Authorization: Bearer <token>` (scheme case-insensitive). */
@@ -50,8 +51,14 @@ export function securityHandlers(ctx: AppContext) {
   };
 }
 
-/** 401 for a request that satisfied none of its operation's security requirements. */
+/**
+ * The error for a request that satisfied none of its operation's security requirements: 401, unless a
+ * security handler could not decide because storage failed (openapi-backend keeps a handler's exception as
+ * `{ error }` in c.security). Then it is 503: an MCP client told 401 would discard a valid key.
+ */
 export function unauthorizedError(ctx: AppContext, c: Context, req: FastifyRequest) {
+  const results = Object.values((c.security ?? {}) as Record<string, unknown>);
+  if (results.some((r) => isStorageUnavailable((r as { error?: unknown } | null)?.error))) return storageUnavailable();
   const schemes = (c.operation?.security ?? []).flatMap((r) => Object.keys(r));
   if (schemes.includes('bearerApiKey')) {
     const presented = req.headers.authorization !== undefined;

@@ -23,7 +23,7 @@ export interface TestDatabaseFactory {
 }
 
 export function testDatabases(): TestDatabaseFactory[] {
-  const factories: TestDatabaseFactory[] = [{ name: 'pglite', open: openPgliteInMemory }];
+  const factories: TestDatabaseFactory[] = [{ name: 'pglite', open: () => openPgliteInMemory() }];
   const adminUrl = process.env.DATABASE_URL;
   if (adminUrl) factories.push({ name: 'postgres', open: () => openScratchPostgres(adminUrl) });
   return factories;
@@ -48,8 +48,9 @@ function migratedPgliteTemplate(): Promise<Blob> {
   return pgliteTemplate;
 }
 
-async function openPgliteInMemory(): Promise<TestDatabase> {
-  const database = await openDatabase({ dataDir: null, loadDataDir: await migratedPgliteTemplate(), timeoutMs: TEST_STORAGE_TIMEOUT_MS });
+/** A fresh migrated in-memory PGlite (from the template); `timeoutMs` is its storage deadline. */
+export async function openPgliteInMemory(timeoutMs = TEST_STORAGE_TIMEOUT_MS): Promise<TestDatabase> {
+  const database = await openDatabase({ dataDir: null, loadDataDir: await migratedPgliteTemplate(), timeoutMs });
   return { ...database, dispose: () => database.close() };
 }
 

@@ -682,6 +682,13 @@ export type RegisterClientErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type RegisterClientError = RegisterClientErrors[keyof RegisterClientErrors];
@@ -753,6 +760,13 @@ export type AuthorizeErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type AuthorizeError = AuthorizeErrors[keyof AuthorizeErrors];
@@ -795,6 +809,13 @@ export type TokenErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type TokenError = TokenErrors[keyof TokenErrors];
@@ -842,6 +863,13 @@ export type RevokeTokenErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type RevokeTokenError = RevokeTokenErrors[keyof RevokeTokenErrors];
@@ -898,6 +926,13 @@ export type SignUpErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type SignUpError = SignUpErrors[keyof SignUpErrors];
@@ -956,6 +991,13 @@ export type LogInErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type LogInError = LogInErrors[keyof LogInErrors];
@@ -1008,6 +1050,13 @@ export type LogOutErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type LogOutError = LogOutErrors[keyof LogOutErrors];
@@ -1047,6 +1096,13 @@ export type GetCurrentSessionErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetCurrentSessionError = GetCurrentSessionErrors[keyof GetCurrentSessionErrors];
@@ -1095,6 +1151,13 @@ export type GetConsentRequestErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetConsentRequestError = GetConsentRequestErrors[keyof GetConsentRequestErrors];
@@ -1164,6 +1227,13 @@ export type DecideConsentErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type DecideConsentError = DecideConsentErrors[keyof DecideConsentErrors];
@@ -1203,6 +1273,13 @@ export type ListApiKeysErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type ListApiKeysError = ListApiKeysErrors[keyof ListApiKeysErrors];
@@ -1263,6 +1340,13 @@ export type CreateApiKeyErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type CreateApiKeyError = CreateApiKeyErrors[keyof CreateApiKeyErrors];
@@ -1324,6 +1408,13 @@ export type RevokeApiKeyErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type RevokeApiKeyError = RevokeApiKeyErrors[keyof RevokeApiKeyErrors];
@@ -1383,6 +1474,13 @@ export type ListRemindersErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type ListRemindersError = ListRemindersErrors[keyof ListRemindersErrors];
@@ -1437,6 +1535,13 @@ export type CreateReminderErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type CreateReminderError = CreateReminderErrors[keyof CreateReminderErrors];
@@ -1492,6 +1597,13 @@ export type GetReminderErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetReminderError = GetReminderErrors[keyof GetReminderErrors];
@@ -1551,6 +1663,13 @@ export type CancelReminderErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type CancelReminderError = CancelReminderErrors[keyof CancelReminderErrors];
@@ -1599,6 +1718,13 @@ export type McpStreamErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type McpStreamError = McpStreamErrors[keyof McpStreamErrors];
@@ -1656,6 +1782,13 @@ export type McpRequestErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type McpRequestError = McpRequestErrors[keyof McpRequestErrors];
