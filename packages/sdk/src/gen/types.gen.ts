@@ -565,6 +565,13 @@ export type GetAuthorizationServerMetadataErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetAuthorizationServerMetadataError = GetAuthorizationServerMetadataErrors[keyof GetAuthorizationServerMetadataErrors];
@@ -600,6 +607,13 @@ export type GetProtectedResourceMetadataErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetProtectedResourceMetadataError = GetProtectedResourceMetadataErrors[keyof GetProtectedResourceMetadataErrors];
@@ -635,6 +649,13 @@ export type GetMcpProtectedResourceMetadataErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetMcpProtectedResourceMetadataError = GetMcpProtectedResourceMetadataErrors[keyof GetMcpProtectedResourceMetadataErrors];
@@ -1828,6 +1849,13 @@ export type GetHealthErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetHealthError = GetHealthErrors[keyof GetHealthErrors];
@@ -1902,6 +1930,13 @@ export type GetOpenApiSpecErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetOpenApiSpecError = GetOpenApiSpecErrors[keyof GetOpenApiSpecErrors];
@@ -1937,6 +1972,13 @@ export type GetApiReferenceErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetApiReferenceError = GetApiReferenceErrors[keyof GetApiReferenceErrors];
@@ -1981,6 +2023,13 @@ export type GetApiReferenceAssetErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetApiReferenceAssetError = GetApiReferenceAssetErrors[keyof GetApiReferenceAssetErrors];
