@@ -115,6 +115,14 @@ export class RedisKv implements Kv {
     return this.#call(() => this.#client.getDel(this.#name(key)));
   }
 
+  async swap(key: string, value: string, ttlMs: number): Promise<string | null> {
+    assertTtl(ttlMs);
+    // One command (Redis >= 6.2: SET ... GET), so atomic across every instance.
+    return this.#call(() =>
+      this.#client.set(this.#name(key), value, { expiration: { type: 'PX', value: ttlMs }, GET: true }),
+    ) as Promise<string | null>;
+  }
+
   async del(key: string): Promise<void> {
     await this.#call(() => this.#client.del(this.#name(key)));
   }
