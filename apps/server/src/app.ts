@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { consentAppFallback } from './http/consent-app.ts';
+import { answerWhileDraining } from './http/draining.ts';
 import { frameworkErrors, installErrorHandling } from './http/error-handling.ts';
 import { checkCsrf, securityHandlers, unauthorizedError } from './http/security.ts';
 import { routeThroughSpec } from './http/spec-router.ts';
@@ -49,6 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors,
+    return503OnClosing: false, // http/draining.ts answers those requests in the one error shape
   });
 
   await app.register(formbody);
@@ -63,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   installErrorHandling(app);
+  answerWhileDraining(app);
   installDnsRebindingGuard(app, config);
 
   await routeThroughSpec(

@@ -1,5 +1,6 @@
 // Security-relevant events (design: client registered, key minted/revoked, code replay) in audit_events.
 import type { AppContext } from './context.ts';
+import type { Db } from './store/db/open-db.ts';
 import { auditEvents, type AuditEventType } from './store/db/schema.ts';
 
 export interface AuditFields {
@@ -9,8 +10,14 @@ export interface AuditFields {
   data?: Record<string, unknown>;
 }
 
-export async function recordAudit(ctx: Pick<AppContext, 'db'>, type: AuditEventType, fields: AuditFields = {}): Promise<void> {
-  await ctx.db.db.insert(auditEvents).values({
+/** Appends an event; pass `executor` (a transaction) to make it part of the change it records. */
+export async function recordAudit(
+  ctx: Pick<AppContext, 'db'>,
+  type: AuditEventType,
+  fields: AuditFields = {},
+  executor: Db = ctx.db.db,
+): Promise<void> {
+  await executor.insert(auditEvents).values({
     type,
     userId: fields.userId ?? null,
     clientId: fields.clientId ?? null,

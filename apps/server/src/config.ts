@@ -1,6 +1,7 @@
 // The one reader of process.env (see main.ts): a typed, validated config object built once at start.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_STORAGE_TIMEOUT_MS } from './store/storage-unavailable.ts';
 
 /** An entry of the trusted-redirect list: registration (RFC 7591 §2) only accepts redirect URIs it matches. */
 export type TrustedRedirect =
@@ -38,6 +39,12 @@ export interface Config {
   authRequestTtlSeconds: number;
   sessionTtlSeconds: number;
   rateLimits: { register: RateLimit; login: RateLimit; token: RateLimit };
+  /**
+   * Deadline of every Postgres/PGlite/Redis call; past it the call fails as a storage outage (503
+   * temporarily_unavailable). Default 1 s: a request makes at most two storage calls in a row before it
+   * answers, so every request answers within 2 s in any outage.
+   */
+  storageTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Cookies get `Secure` when the public URL is https. */
   secureCookies: boolean;
@@ -118,6 +125,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     sessionTtlSeconds: int('SESSION_TTL_SECONDS', 7 * 86_400, 60, 90 * 86_400),
     // Generous registration limit: shared egress IPs (Claude.ai) re-register often.
     rateLimits: { register: limit('REGISTER', 300, 60), login: limit('LOGIN', 10, 60), token: limit('TOKEN', 600, 60) },
+    storageTimeoutMs: int('STORAGE_TIMEOUT_MS', DEFAULT_STORAGE_TIMEOUT_MS, 50, 60_000),
     logLevel: logLevel as Config['logLevel'],
     secureCookies: publicUrl.startsWith('https:'),
     mcpAllowedOrigins: parseAllowedOrigins(env.MCP_ALLOWED_ORIGINS, publicUrl, problems),

@@ -4,6 +4,7 @@
 // RFC 8707 §2 (invalid_target).
 import type { OAuthError as OAuthErrorBody, OAuthErrorCode } from '@reminderit/sdk';
 import { NO_STORE } from './http/cache-control.ts';
+import { isStorageUnavailable } from './store/storage-unavailable.ts';
 
 export class OAuthError extends Error {
   readonly status: number;
@@ -45,6 +46,15 @@ export const rateLimited = define(429, 'rate_limited');
 export const notImplemented = define(501, 'not_implemented');
 export const temporarilyUnavailable = define(503, 'temporarily_unavailable');
 
+/** Seconds a client is asked to wait after a storage outage (a restarted store is back within about 1 s). */
+const STORAGE_RETRY_AFTER_SECONDS = 1;
+
+/** DESIGN.md: a storage failure is 503 temporarily_unavailable with Retry-After, never a credential verdict. */
+export const storageUnavailable = () =>
+  temporarilyUnavailable('Storage is temporarily unavailable; retry shortly.', {
+    'retry-after': String(STORAGE_RETRY_AFTER_SECONDS),
+  });
+
 export interface SerializedError {
   status: number;
   body: OAuthErrorBody;
@@ -52,12 +62,16 @@ export interface SerializedError {
 }
 
 /**
- * Wire form of any thrown value. Unknown errors become an opaque `server_error` 500: stack traces and
+ * Wire form of any thrown value. A storage outage (anywhere in the cause chain) is 503 with Retry-After.
+ * Other unknown errors become an opaque `server_error` 500: stack traces and
  * internals never leave the process (the caller logs the original). Error responses are never cached
  * (RFC 6749 §5.1 asks it of token responses; it is right for every error here).
  */
 export function serializeError(err: unknown): SerializedError {
-  const e = err instanceof OAuthError ? err : new OAuthError(500, 'server_error', 'The server hit an unexpected condition.');
+  const e =
+    err instanceof OAuthError ? err
+    : isStorageUnavailable(err) ? storageUnavailable()
+    : new OAuthError(500, 'server_error', 'The server hit an unexpected condition.');
   return {
     status: e.status,
     body: { error: e.code, error_description: e.description },

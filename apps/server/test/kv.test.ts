@@ -203,6 +203,30 @@ function kvContract(backend: Backend): void {
     }
   });
 
+  it('swap stores a value and returns the one it replaced (null when there was none), with a fresh TTL', async () => {
+    expect(await kv.swap('s', 'one', 100)).toBeNull();
+    expect(await kv.swap('s', 'two', 10_000)).toBe('one');
+    expect(await kv.get('s')).toBe('two');
+    await h.advance(130); // past the first TTL: the second swap replaced it
+    expect(await kv.get('s')).toBe('two');
+    await kv.swap('t', 'x', 50);
+    await h.advance(80);
+    expect(await kv.swap('t', 'y', 1_000)).toBeNull(); // an expired value is no value
+  });
+
+  it('50 concurrent swaps over two instances form one chain: every value is replaced exactly once', async () => {
+    const other = h.peer ? await h.peer() : kv;
+    const previous = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? kv : other).swap('chain', `v${i}`, 10_000)),
+    );
+    const last = await kv.get('chain');
+    // Exactly one swap saw null; every written value except the last one was seen by exactly one swap.
+    expect(previous.filter((p) => p === null)).toHaveLength(1);
+    const seen = previous.filter((p): p is string => p !== null).sort();
+    const written = Array.from({ length: 50 }, (_, i) => `v${i}`).filter((v) => v !== last).sort();
+    expect(seen).toEqual(written);
+  });
+
   it('del removes a key, and deleting a missing key is a no-op', async () => {
     await kv.set('k', 'v', 10_000);
     await kv.set('other', 'v', 10_000);

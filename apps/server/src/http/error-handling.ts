@@ -1,13 +1,17 @@
 // Every failure leaves as `{ error, error_description }` JSON: OAuth errors as raised, Fastify's own client
 // errors (malformed JSON, body too large, ...) as invalid_request with their status, and anything else as
-// an opaque 500 server_error — logged here, never sent.
+// a storage outage as 503 temporarily_unavailable, and anything else as an opaque 500 server_error — logged
+// here, never sent.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { invalidRequest, notFound, OAuthError, serializeError } from '../errors.ts';
+import { isStorageUnavailable } from '../store/storage-unavailable.ts';
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const known = err instanceof OAuthError ? err : clientErrorFromFastify(err);
-    if (!known) req.log.error({ err }, 'unhandled error');
+    // An outage is not a bug: a warning without the driver error (whose message may quote the query).
+    if (!known && isStorageUnavailable(err)) req.log.warn('storage unavailable: answered 503');
+    else if (!known) req.log.error({ err }, 'unhandled error');
     const { status, body, headers } = serializeError(known ?? err);
     return reply.code(status).headers(headers).type('application/json; charset=utf-8').send(body);
   });

@@ -5,9 +5,10 @@ import type { FastifyRequest } from 'fastify';
 import { readSession } from '../accounts/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { safeEqual } from '../crypto.ts';
-import { forbidden, invalidToken, unauthorized } from '../errors.ts';
+import { forbidden, invalidToken, storageUnavailable, unauthorized } from '../errors.ts';
 import { findActiveKey } from '../keys/key-store.ts';
 import { SUPPORTED_SCOPES } from '../oauth/scopes.ts';
+import { isStorageUnavailable } from '../store/storage-unavailable.ts';
 import type { KeyAuth, RequestAuth, SessionAuth } from './auth.ts';
 
 /** RFC 6750 §2.1: `Authorization: Bearer <token>` (scheme case-insensitive). */
@@ -53,12 +54,16 @@ export function securityHandlers(ctx: AppContext) {
 }
 
 /**
- * 401 for a request that satisfied none of its operation's security requirements. The bearer challenge
- * names the scopes to request (MCP 2025-11-25 authorization, "Protected Resource Metadata Discovery": the
- * 401 SHOULD carry `scope`): every scope this server offers, the same set clients fall back to from
+ * 401 for a request that satisfied none of its operation's security requirements — unless a security handler
+ * could not decide because storage failed (openapi-backend keeps a handler's exception as `{ error }` in
+ * c.security): then 503, since an MCP client told 401 would discard a valid key. The bearer challenge names
+ * the scopes to request (MCP 2025-11-25 authorization, "Protected Resource Metadata Discovery": the 401
+ * SHOULD carry `scope`): every scope this server offers, the same set clients fall back to from
  * `scopes_supported`.
  */
 export function unauthorizedError(ctx: AppContext, c: Context, req: FastifyRequest) {
+  const results = Object.values((c.security ?? {}) as Record<string, unknown>);
+  if (results.some((r) => isStorageUnavailable((r as { error?: unknown } | null)?.error))) return storageUnavailable();
   const schemes = (c.operation?.security ?? []).flatMap((r) => Object.keys(r));
   if (schemes.includes('bearerApiKey')) {
     const presented = req.headers.authorization !== undefined;

@@ -16,26 +16,39 @@ export interface MintKeyInput {
   label: string;
   scopes: string[];
   resource: string;
+  /** SHA-256 of the authorization code the key is minted for (OAuth keys): kept with the key for replays. */
+  codeHash?: string;
 }
 
+/** Inserts the key and its key_minted audit event in one transaction: no key without its audit row. */
 export async function mintKey(ctx: Pick<AppContext, 'db' | 'clock'>, input: MintKeyInput): Promise<{ key: ApiKeyRow; secret: string }> {
   const secret = mintApiKeySecret();
-  const [key] = await ctx.db.db
-    .insert(apiKeys)
-    .values({
+  const key = await ctx.db.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({
       userId: input.userId,
       clientId: input.clientId,
       label: input.label,
       prefix: displayPrefix(secret),
       secretHash: sha256Hex(secret),
       scopes: input.scopes,
-      resource: input.resource,
-      createdAt: new Date(ctx.clock.now()),
-    })
-    .returning();
-  if (!key) throw new Error('api key insert returned no row');
-  await recordAudit(ctx, 'key_minted', { userId: key.userId, clientId: key.clientId, keyId: key.id });
+        resource: input.resource,
+        codeHash: input.codeHash ?? null,
+        createdAt: new Date(ctx.clock.now()),
+      })
+      .returning();
+    if (!row) throw new Error('api key insert returned no row');
+    await recordAudit(ctx, 'key_minted', { userId: row.userId, clientId: row.clientId, keyId: row.id }, tx);
+    return row;
+  });
   return { key, secret };
+}
+
+/** The id of the key minted for the authorization code with this hash, if any (revoked or not). */
+export async function findKeyIdByCodeHash(ctx: Pick<AppContext, 'db'>, codeHash: string): Promise<string | undefined> {
+  const [key] = await ctx.db.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.codeHash, codeHash)).limit(1);
+  return key?.id;
 }
 
 /** The active (unrevoked) key with this secret, or undefined. Compares hashes in constant time. */
@@ -61,7 +74,9 @@ export async function findActiveKey(ctx: Pick<AppContext, 'db' | 'clock'>, secre
 
 /**
  * Revokes a key (optionally only if it belongs to `userId`). Returns whether a key was found; revoking an
- * already revoked key is a no-op that still returns true.
+ * already revoked key is a no-op that still returns true. The UPDATE is guarded by `revoked_at IS NULL`, so
+ * of concurrent revocations exactly one changes the row, and only that one writes key_revoked (in the same
+ * transaction).
  */
 export async function revokeKey(
   ctx: Pick<AppContext, 'db' | 'clock'>,
@@ -70,15 +85,20 @@ export async function revokeKey(
 ): Promise<boolean> {
   const conditions = [eq(apiKeys.id, where.keyId)];
   if (where.userId) conditions.push(eq(apiKeys.userId, where.userId));
-  const [key] = await ctx.db.db.select().from(apiKeys).where(and(...conditions)).limit(1);
-  if (!key) return false;
-  if (key.revokedAt) return true;
-  await ctx.db.db
-    .update(apiKeys)
-    .set({ revokedAt: new Date(ctx.clock.now()) })
-    .where(and(eq(apiKeys.id, key.id), isNull(apiKeys.revokedAt)));
-  await recordAudit(ctx, 'key_revoked', { userId: key.userId, clientId: key.clientId, keyId: key.id, data: { reason } });
-  return true;
+  return ctx.db.db.transaction(async (tx) => {
+    const [revoked] = await tx
+      .update(apiKeys)
+      .set({ revokedAt: new Date(ctx.clock.now()) })
+      .where(and(...conditions, isNull(apiKeys.revokedAt)))
+      .returning();
+    if (revoked) {
+      const fields = { userId: revoked.userId, clientId: revoked.clientId, keyId: revoked.id, data: { reason } };
+      await recordAudit(ctx, 'key_revoked', fields, tx);
+      return true;
+    }
+    const [existing] = await tx.select({ id: apiKeys.id }).from(apiKeys).where(and(...conditions)).limit(1);
+    return existing !== undefined;
+  });
 }
 
 /** The key (revoked or not) with this secret, for RFC 7009 revocation by token. */

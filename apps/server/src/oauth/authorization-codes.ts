@@ -16,11 +16,13 @@ export interface CodeGrant {
 
 /** How long an exchanged code's hash is remembered for replay detection. */
 const REPLAY_MEMORY_MS = 24 * 3600 * 1000;
-const PENDING = 'pending';
+/** A replay mark left by a request whose code was already gone; outlives any exchange still minting. */
+const REPLAY_MARK_MS = 5 * 60 * 1000;
+const REPLAYED = 'replayed';
 
 const codeKey = (hash: string) => `code:${hash}`;
+/** Holds the id of the key the code produced, or REPLAYED once a replay arrived. */
 const usedKey = (hash: string) => `code-used:${hash}`;
-const replayedKey = (hash: string) => `code-replayed:${hash}`;
 
 export async function issueCode(ctx: Pick<AppContext, 'kv' | 'config'>, grant: CodeGrant): Promise<string> {
   const code = randomToken(32);
@@ -30,29 +32,29 @@ export async function issueCode(ctx: Pick<AppContext, 'kv' | 'config'>, grant: C
 
 export type TakenCode =
   | { kind: 'valid'; grant: CodeGrant; hash: string }
-  /** Already exchanged: `keyId` is the key it produced (undefined while that exchange is still minting). */
+  /** Already exchanged: `keyId` is the key it produced, when this request is the first to learn it. */
   | { kind: 'replayed'; keyId: string | undefined; hash: string }
-  | { kind: 'unknown' };
+  /** Never issued, expired, or taken by an exchange that has not recorded its key yet (it will see the mark). */
+  | { kind: 'unknown'; hash: string };
 
-/** Atomically takes a code (GETDEL); of two concurrent exchanges exactly one gets `valid`. */
+/**
+ * Takes a code. Each step is one atomic KV command, so of concurrent exchanges on any instances exactly
+ * one gets `valid` (GETDEL), and every other one leaves a replay mark (SET ... GET) that either returns
+ * the key the winner recorded or is found by the winner when it records (recordExchange).
+ */
 export async function takeCode(ctx: Pick<AppContext, 'kv'>, code: string): Promise<TakenCode> {
   const hash = sha256Hex(code);
   const raw = await ctx.kv.take(codeKey(hash));
-  if (raw) {
-    await ctx.kv.set(usedKey(hash), PENDING, REPLAY_MEMORY_MS);
-    return { kind: 'valid', grant: JSON.parse(raw) as CodeGrant, hash };
-  }
-  const used = await ctx.kv.get(usedKey(hash));
-  if (used === null) return { kind: 'unknown' };
-  if (used === PENDING) await ctx.kv.set(replayedKey(hash), '1', REPLAY_MEMORY_MS);
-  return { kind: 'replayed', keyId: used === PENDING ? undefined : used, hash };
+  if (raw) return { kind: 'valid', grant: JSON.parse(raw) as CodeGrant, hash };
+  const previous = await ctx.kv.swap(usedKey(hash), REPLAYED, REPLAY_MARK_MS);
+  if (previous === null) return { kind: 'unknown', hash };
+  return { kind: 'replayed', keyId: previous === REPLAYED ? undefined : previous, hash };
 }
 
 /**
- * Records which key the code produced; returns true when a replay arrived while the key was being minted
- * (then the caller revokes the key it just minted).
+ * Records which key the code produced (SET ... GET); returns true when a replay arrived while the key was
+ * being minted (then the caller revokes the key it just minted, which never leaves the server).
  */
 export async function recordExchange(ctx: Pick<AppContext, 'kv'>, hash: string, keyId: string): Promise<boolean> {
-  await ctx.kv.set(usedKey(hash), keyId, REPLAY_MEMORY_MS);
-  return (await ctx.kv.get(replayedKey(hash))) !== null;
+  return (await ctx.kv.swap(usedKey(hash), keyId, REPLAY_MEMORY_MS)) === REPLAYED;
 }

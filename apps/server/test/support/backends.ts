@@ -6,7 +6,7 @@ import type { Database } from '../../src/store/db/open-db.ts';
 import type { Kv } from '../../src/store/kv/kv.ts';
 import { MemoryKv } from '../../src/store/kv/memory-kv.ts';
 import { RedisKv } from '../../src/store/kv/redis-kv.ts';
-import { testDatabases } from './test-databases.ts';
+import { TEST_STORAGE_TIMEOUT_MS, testDatabases } from './test-databases.ts';
 
 export interface Backends {
   db: Database;
@@ -44,7 +44,7 @@ export function testBackends(): BackendFactory[] {
       available: postgres !== undefined && redisUrl !== undefined,
       open: async () => {
         const db = await postgres!.open();
-        const kv = await RedisKv.connect({ url: redisUrl!, prefix: `test:${randomUUID()}:` });
+        const kv = await RedisKv.connect({ url: redisUrl!, prefix: `test:${randomUUID()}:`, timeoutMs: TEST_STORAGE_TIMEOUT_MS });
         return { db, kv, clock: systemClock, close: async () => {
           await kv.close();
           await db.dispose();

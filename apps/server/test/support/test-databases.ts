@@ -10,6 +10,12 @@ import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../../src/store/db/open-db.ts';
 
+/**
+ * Storage deadline for tests: generous, so a loaded 2-core CI machine never trips it; the fault suite
+ * (test/fault) runs the real default against servers it stops and freezes.
+ */
+export const TEST_STORAGE_TIMEOUT_MS = 10_000;
+
 export type TestDatabase = Database & { dispose(): Promise<void> };
 
 export interface TestDatabaseFactory {
@@ -18,7 +24,7 @@ export interface TestDatabaseFactory {
 }
 
 export function testDatabases(): TestDatabaseFactory[] {
-  const factories: TestDatabaseFactory[] = [{ name: 'pglite', open: openPgliteInMemory }];
+  const factories: TestDatabaseFactory[] = [{ name: 'pglite', open: () => openPgliteInMemory() }];
   const adminUrl = process.env.DATABASE_URL;
   if (adminUrl) factories.push({ name: 'postgres', open: () => openScratchPostgres(adminUrl) });
   return factories;
@@ -48,8 +54,9 @@ function migratedPgliteTemplate(): Promise<Blob> {
   return pgliteTemplate;
 }
 
-async function openPgliteInMemory(): Promise<TestDatabase> {
-  const database = await openDatabase({ dataDir: null, loadDataDir: await migratedPgliteTemplate() });
+/** A fresh migrated in-memory PGlite (from the template); `timeoutMs` is its storage deadline. */
+export async function openPgliteInMemory(timeoutMs = TEST_STORAGE_TIMEOUT_MS): Promise<TestDatabase> {
+  const database = await openDatabase({ dataDir: null, loadDataDir: await migratedPgliteTemplate(), timeoutMs });
   return { ...database, dispose: () => database.close() };
 }
 
@@ -68,7 +75,7 @@ async function openScratchPostgres(adminUrl: string): Promise<TestDatabase> {
     await admin.unsafe(`CREATE DATABASE "${name}"`);
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
-    database = await openDatabase({ databaseUrl: url.toString() });
+    database = await openDatabase({ databaseUrl: url.toString(), timeoutMs: TEST_STORAGE_TIMEOUT_MS });
   } catch (err) {
     await dropAndEnd().catch(() => {});
     throw err;

@@ -595,6 +595,13 @@ export type GetAuthorizationServerMetadataErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetAuthorizationServerMetadataError = GetAuthorizationServerMetadataErrors[keyof GetAuthorizationServerMetadataErrors];
@@ -630,6 +637,13 @@ export type GetProtectedResourceMetadataErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetProtectedResourceMetadataError = GetProtectedResourceMetadataErrors[keyof GetProtectedResourceMetadataErrors];
@@ -665,6 +679,13 @@ export type GetMcpProtectedResourceMetadataErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetMcpProtectedResourceMetadataError = GetMcpProtectedResourceMetadataErrors[keyof GetMcpProtectedResourceMetadataErrors];
@@ -712,6 +733,13 @@ export type RegisterClientErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type RegisterClientError = RegisterClientErrors[keyof RegisterClientErrors];
@@ -783,6 +811,13 @@ export type AuthorizeErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type AuthorizeError = AuthorizeErrors[keyof AuthorizeErrors];
@@ -825,6 +860,13 @@ export type TokenErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type TokenError = TokenErrors[keyof TokenErrors];
@@ -872,6 +914,13 @@ export type RevokeTokenErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type RevokeTokenError = RevokeTokenErrors[keyof RevokeTokenErrors];
@@ -928,6 +977,13 @@ export type SignUpErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type SignUpError = SignUpErrors[keyof SignUpErrors];
@@ -986,6 +1042,13 @@ export type LogInErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type LogInError = LogInErrors[keyof LogInErrors];
@@ -1038,6 +1101,13 @@ export type LogOutErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type LogOutError = LogOutErrors[keyof LogOutErrors];
@@ -1077,6 +1147,13 @@ export type GetCurrentSessionErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetCurrentSessionError = GetCurrentSessionErrors[keyof GetCurrentSessionErrors];
@@ -1125,6 +1202,13 @@ export type GetConsentRequestErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetConsentRequestError = GetConsentRequestErrors[keyof GetConsentRequestErrors];
@@ -1194,6 +1278,13 @@ export type DecideConsentErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type DecideConsentError = DecideConsentErrors[keyof DecideConsentErrors];
@@ -1233,6 +1324,13 @@ export type ListApiKeysErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type ListApiKeysError = ListApiKeysErrors[keyof ListApiKeysErrors];
@@ -1293,6 +1391,13 @@ export type CreateApiKeyErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type CreateApiKeyError = CreateApiKeyErrors[keyof CreateApiKeyErrors];
@@ -1354,6 +1459,13 @@ export type RevokeApiKeyErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type RevokeApiKeyError = RevokeApiKeyErrors[keyof RevokeApiKeyErrors];
@@ -1413,6 +1525,13 @@ export type ListRemindersErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type ListRemindersError = ListRemindersErrors[keyof ListRemindersErrors];
@@ -1467,6 +1586,13 @@ export type CreateReminderErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type CreateReminderError = CreateReminderErrors[keyof CreateReminderErrors];
@@ -1522,6 +1648,13 @@ export type GetReminderErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetReminderError = GetReminderErrors[keyof GetReminderErrors];
@@ -1581,6 +1714,13 @@ export type CancelReminderErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type CancelReminderError = CancelReminderErrors[keyof CancelReminderErrors];
@@ -1639,6 +1779,13 @@ export type McpStreamErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type McpStreamError = McpStreamErrors[keyof McpStreamErrors];
@@ -1722,6 +1869,13 @@ export type McpRequestErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type McpRequestError = McpRequestErrors[keyof McpRequestErrors];
@@ -1761,6 +1915,13 @@ export type GetHealthErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetHealthError = GetHealthErrors[keyof GetHealthErrors];
@@ -1835,6 +1996,13 @@ export type GetOpenApiSpecErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetOpenApiSpecError = GetOpenApiSpecErrors[keyof GetOpenApiSpecErrors];
@@ -1870,6 +2038,13 @@ export type GetApiReferenceErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetApiReferenceError = GetApiReferenceErrors[keyof GetApiReferenceErrors];
@@ -1914,6 +2089,13 @@ export type GetApiReferenceAssetErrors = {
      *
      */
     501: OAuthError;
+    /**
+     * Storage (database or KV) is down or not answering (`temporarily_unavailable`, RFC 6749 §5.2); retry
+     * after `Retry-After` seconds. Never a credential verdict: a key or session presented during an outage
+     * gets this, not `401`, and stays valid.
+     *
+     */
+    503: OAuthError;
 };
 
 export type GetApiReferenceAssetError = GetApiReferenceAssetErrors[keyof GetApiReferenceAssetErrors];

@@ -5,9 +5,9 @@ import { recordAudit } from '../../audit.ts';
 import type { AppContext } from '../../context.ts';
 import { safeEqual, sha256Base64Url } from '../../crypto.ts';
 import { invalidGrant, invalidRequest, invalidTarget } from '../../errors.ts';
-import { mintKey, revokeKey } from '../../keys/key-store.ts';
+import { findKeyIdByCodeHash, mintKey, revokeKey } from '../../keys/key-store.ts';
 import type { OAuthClientRow } from '../../store/db/schema.ts';
-import { type CodeGrant, recordExchange, takeCode } from '../authorization-codes.ts';
+import { type CodeGrant, recordExchange, takeCode, type TakenCode } from '../authorization-codes.ts';
 import type { Grant } from './grant.ts';
 
 /** RFC 7636 §4.1: 43–128 characters of [A-Z a-z 0-9 - . _ ~]. */
@@ -27,6 +27,16 @@ async function rejectReplay(ctx: AppContext, client: OAuthClientRow, keyId: stri
   throw invalidGrant('The authorization code was already used.');
 }
 
+/**
+ * A code that is no longer in the KV. If a key was minted for it (the KV said which, or the durable link on
+ * the key row does: an exchange that crashed or failed before recording it), this is a replay.
+ */
+async function rejectUsedCode(ctx: AppContext, client: OAuthClientRow, taken: Exclude<TakenCode, { kind: 'valid' }>): Promise<never> {
+  const keyId = (taken.kind === 'replayed' ? taken.keyId : undefined) ?? (await findKeyIdByCodeHash(ctx, taken.hash));
+  if (taken.kind === 'unknown' && keyId === undefined) throw invalidGrant('The authorization code is invalid or expired.');
+  return rejectReplay(ctx, client, keyId);
+}
+
 function checkBinding(grant: CodeGrant, client: OAuthClientRow, request: TokenRequest, verifier: string): void {
   if (grant.clientId !== client.id) throw invalidGrant('The code was issued to another client.');
   // §4.1.3: redirect_uri is required when it was in the authorization request, and must be identical.
@@ -43,8 +53,7 @@ function checkBinding(grant: CodeGrant, client: OAuthClientRow, request: TokenRe
 export const authorizationCodeGrant: Grant = async (ctx, client, request): Promise<TokenResponse> => {
   const { code, verifier } = requireParams(request);
   const taken = await takeCode(ctx, code);
-  if (taken.kind === 'replayed') return rejectReplay(ctx, client, taken.keyId);
-  if (taken.kind === 'unknown') throw invalidGrant('The authorization code is invalid or expired.');
+  if (taken.kind !== 'valid') return rejectUsedCode(ctx, client, taken);
   const { grant } = taken;
   checkBinding(grant, client, request, verifier);
 
@@ -54,6 +63,7 @@ export const authorizationCodeGrant: Grant = async (ctx, client, request): Promi
     label: client.label,
     scopes: grant.scopes,
     resource: grant.resource,
+    codeHash: taken.hash,
   });
   if (await recordExchange(ctx, taken.hash, key.id)) {
     // The code was replayed while this exchange was minting: the key never leaves the server.

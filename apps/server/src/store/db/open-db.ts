@@ -13,6 +13,8 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { DEFAULT_STORAGE_TIMEOUT_MS, withDeadline } from '../storage-unavailable.ts';
+import { isPostgresOutage, pgliteWithDeadlines, postgresWithDeadlines } from './deadlines.ts';
 import { schema } from './schema.ts';
 
 /** The common supertype of the PGlite and postgres-js drizzle instances; everything else codes against this. */
@@ -37,6 +39,11 @@ export interface OpenDatabaseOptions {
    * Tests use a migrated template to make each fresh in-memory database cheap (~0.5 s instead of ~2 s).
    */
   loadDataDir?: Blob;
+  /**
+   * Deadline of every query and transaction (STORAGE_TIMEOUT_MS); past it the call rejects with
+   * StorageUnavailableError. Migrations at open have none (they may wait for another instance's lock).
+   */
+  timeoutMs?: number;
 }
 
 /** Resolved from this module, not the cwd, so the server can be started from anywhere. */
@@ -49,14 +56,28 @@ const migrationsFolder = fileURLToPath(new URL('../../../drizzle/', import.meta.
 const MIGRATION_LOCK_KEY = 7_261_337_042;
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir ?? null, opts.loadDataDir);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_STORAGE_TIMEOUT_MS;
+  return opts.databaseUrl
+    ? openPostgres(opts.databaseUrl, timeoutMs)
+    : openPglite(opts.dataDir ?? null, opts.loadDataDir, timeoutMs);
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, timeoutMs: number): Promise<Database> {
   await migratePostgresLocked(url);
-  const client = postgres(url, { max: 10, onnotice: () => {} });
-  const db = drizzlePostgres({ client, schema });
-  return handle(db, 'postgres', () => client.end());
+  const client = postgres(url, {
+    max: 10,
+    onnotice: () => {},
+    connect_timeout: timeoutMs / 1000, // seconds; fractions work
+    // Server-side limits, sent as run-time parameters in the startup message (PostgreSQL §19.11.2): a slow
+    // statement is cancelled at the deadline, and a transaction whose client vanished is rolled back.
+    connection: {
+      statement_timeout: timeoutMs,
+      idle_in_transaction_session_timeout: timeoutMs * 2,
+    },
+  });
+  const db = drizzlePostgres({ client: postgresWithDeadlines(client, timeoutMs), schema });
+  // end({ timeout }) waits that long (seconds) for running queries, then destroys the connections.
+  return handle(db, 'postgres', () => client.end({ timeout: timeoutMs / 1000 }), timeoutMs, isPostgresOutage);
 }
 
 async function migratePostgresLocked(url: string): Promise<void> {
@@ -75,21 +96,27 @@ async function migratePostgresLocked(url: string): Promise<void> {
   }
 }
 
-async function openPglite(dataDir: string | null, loadDataDir: Blob | undefined): Promise<Database> {
+async function openPglite(dataDir: string | null, loadDataDir: Blob | undefined, timeoutMs: number): Promise<Database> {
   if (dataDir !== null) await mkdir(dataDir, { recursive: true });
   const options = loadDataDir ? { loadDataDir } : {};
   const client = dataDir === null ? await PGlite.create(options) : await PGlite.create(dataDir, options);
   try {
-    const db = drizzlePglite({ client, schema });
-    await migratePglite(db, { migrationsFolder });
-    return handle(db, 'pglite', () => client.close());
+    await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder });
+    const db = drizzlePglite({ client: pgliteWithDeadlines(client, timeoutMs), schema });
+    return handle(db, 'pglite', () => client.close(), timeoutMs, () => false);
   } catch (err) {
     await client.close().catch(() => {});
     throw err;
   }
 }
 
-function handle(db: Db, kind: Database['kind'], end: () => Promise<void>): Database {
+function handle(
+  db: Db,
+  kind: Database['kind'],
+  end: () => Promise<void>,
+  timeoutMs: number,
+  isOutage: (err: unknown) => boolean,
+): Database {
   let closing: Promise<void> | undefined;
   return {
     db,
@@ -98,7 +125,8 @@ function handle(db: Db, kind: Database['kind'], end: () => Promise<void>): Datab
       await db.execute(sql`select 1`);
     },
     close() {
-      closing ??= end();
+      // Bounded even when the server is frozen: shutdown must not hang on storage.
+      closing ??= withDeadline('database', timeoutMs * 2, end, isOutage).catch(() => {});
       return closing;
     },
   };

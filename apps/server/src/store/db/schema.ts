@@ -62,6 +62,12 @@ export const apiKeys = pgTable(
     createdAt: createdAt(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /**
+     * SHA-256 of the authorization code this key was minted for (OAuth keys only), written in the mint's
+     * transaction: a replay of the code finds and revokes the key even when the exchange never got to record
+     * it in the KV (RFC 6749 §4.1.2).
+     */
+    codeHash: text('code_hash').unique(),
   },
   (t) => [index('api_keys_user_id_idx').on(t.userId)],
 );

@@ -26,6 +26,13 @@ export interface Kv {
    */
   take(key: string): Promise<string | null>;
 
+  /**
+   * Atomically stores `value` under `key` (TTL `ttlMs`) and resolves the value it replaced, or null
+   * (SET key value PX ttl GET). Of concurrent swaps, across instances, each sees exactly the value the one
+   * before it wrote: the primitive behind replay detection of one-time codes.
+   */
+  swap(key: string, value: string, ttlMs: number): Promise<string | null>;
+
   /** Deletes `key`; a no-op when it does not exist. */
   del(key: string): Promise<void>;
 

@@ -69,6 +69,15 @@ export class MemoryKv implements Kv {
     return entry.value;
   }
 
+  async swap(key: string, value: string, ttlMs: number): Promise<string | null> {
+    this.#assertOpen();
+    assertTtl(ttlMs);
+    // No await between the read and the write: atomic on the single JS thread.
+    const previous = this.#live(key)?.value ?? null;
+    this.#write(key, value, ttlMs);
+    return previous;
+  }
+
   async del(key: string): Promise<void> {
     this.#assertOpen();
     this.#entries.delete(key);

@@ -13,10 +13,12 @@ export interface OpenKvOptions {
   clock?: Clock;
   /** Receives background errors: connection trouble, exceptions thrown by subscribers. */
   onError?: KvErrorHandler;
+  /** Deadline of every Redis command (STORAGE_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 /** Opens the configured store; with Redis, rejects if the server cannot be reached. */
-export async function openKv({ redisUrl, prefix, clock, onError }: OpenKvOptions): Promise<Kv> {
-  if (redisUrl) return RedisKv.connect({ url: redisUrl, prefix, onError });
+export async function openKv({ redisUrl, prefix, clock, onError, timeoutMs }: OpenKvOptions): Promise<Kv> {
+  if (redisUrl) return RedisKv.connect({ url: redisUrl, prefix, onError, timeoutMs });
   return new MemoryKv({ clock, onError });
 }

@@ -5,7 +5,8 @@
  * Every key and channel is prefixed with `prefix`, so several deployments or parallel test runs can share one
  * Redis. Requires Redis >= 7.0 (GETDEL, PEXPIRE ... NX).
  */
-import { createClient, type RedisClientType } from 'redis';
+import { createClient, ErrorReply, type RedisClientType } from 'redis';
+import { DEFAULT_STORAGE_TIMEOUT_MS, withDeadline } from '../storage-unavailable.ts';
 import { assertTtl, type Kv, type KvErrorHandler } from './kv.ts';
 
 type Client = RedisClientType;
@@ -22,26 +23,42 @@ export interface RedisKvOptions {
    * 'error' event for each), and exceptions thrown by subscribers. Default: ignored. Must not throw.
    */
   onError?: KvErrorHandler;
+  /**
+   * Deadline of every command (STORAGE_TIMEOUT_MS), and of the first connection. Past it a call rejects with
+   * StorageUnavailableError, even when the command was already written to a server that stopped answering
+   * (node-redis' own command timeout only covers the wait in its queue).
+   */
+  timeoutMs?: number;
 }
 
-/** A readiness check must answer quickly; node-redis' default command timeout is 5 s. */
-const PING_TIMEOUT_MS = 2_000;
-const MAX_RECONNECT_DELAY_MS = 2_000;
+/** Reconnect backoff cap: a restarted Redis is used again well within 2 s. */
+const MAX_RECONNECT_DELAY_MS = 500;
+
+/** Error replies that mean "not now" rather than "wrong command" (a restarting or failing-over server). */
+const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|READONLY)\b/;
+
+/** Everything but a real error reply (and our own argument checks) is an availability problem. */
+function isRedisOutage(err: unknown): boolean {
+  if (err instanceof ErrorReply) return UNAVAILABLE_REPLY.test(err.message);
+  return !(err instanceof RangeError || err instanceof TypeError);
+}
 
 /**
  * Creates a client with `make`, listens for its errors and connects it. The first connection is not retried,
  * so an unreachable server makes this reject instead of retrying forever (node-redis' default); once
- * connected, dropped connections are retried with capped exponential backoff (commands wait in the offline
- * queue, bounded by the command timeout, and subscriptions are restored).
+ * connected, dropped connections are retried with capped exponential backoff; the offline queue is disabled,
+ * so commands sent while disconnected fail at once instead of waiting; subscriptions are restored.
  */
 async function connectClient(
-  make: (socket: { reconnectStrategy: ReconnectStrategy }) => Client,
+  make: (socket: { reconnectStrategy: ReconnectStrategy; connectTimeout: number }) => Client,
   onError: KvErrorHandler,
+  timeoutMs: number,
 ): Promise<Client> {
   let connected = false;
   const client = make({
     reconnectStrategy: (retries, cause) =>
       connected ? Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS) + Math.floor(Math.random() * 100) : cause,
+    connectTimeout: timeoutMs,
   });
   // Without an 'error' listener, a dropped connection would be thrown as an uncaught exception.
   client.on('error', onError);
@@ -54,47 +71,60 @@ export class RedisKv implements Kv {
   readonly #client: Client;
   readonly #prefix: string;
   readonly #onError: KvErrorHandler;
+  readonly #timeoutMs: number;
   /** The subscriber connection, created on first subscribe and shared by all subscriptions. */
   #subscriber: Promise<Client> | null = null;
   #closing: Promise<void> | null = null;
 
-  private constructor(client: Client, prefix: string, onError: KvErrorHandler) {
+  private constructor(client: Client, prefix: string, onError: KvErrorHandler, timeoutMs: number) {
     this.#client = client;
     this.#prefix = prefix;
     this.#onError = onError;
+    this.#timeoutMs = timeoutMs;
   }
 
   /** Connects to `url`; rejects if the server cannot be reached. */
-  static async connect({ url, prefix = '', onError }: RedisKvOptions): Promise<RedisKv> {
+  static async connect({ url, prefix = '', onError, timeoutMs = DEFAULT_STORAGE_TIMEOUT_MS }: RedisKvOptions): Promise<RedisKv> {
     const report = safeHandler(onError);
-    const client = await connectClient((socket) => createClient({ url, socket }), report);
-    return new RedisKv(client, prefix, report);
+    const client = await connectClient(
+      (socket) => createClient({ url, socket, disableOfflineQueue: true }),
+      report,
+      timeoutMs,
+    );
+    return new RedisKv(client, prefix, report, timeoutMs);
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     assertTtl(ttlMs);
-    await this.#client.set(this.#name(key), value, { expiration: { type: 'PX', value: ttlMs } });
+    await this.#call(() => this.#client.set(this.#name(key), value, { expiration: { type: 'PX', value: ttlMs } }));
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
     assertTtl(ttlMs);
-    const reply = await this.#client.set(this.#name(key), value, {
-      expiration: { type: 'PX', value: ttlMs },
-      condition: 'NX',
-    });
+    const reply = await this.#call(() =>
+      this.#client.set(this.#name(key), value, { expiration: { type: 'PX', value: ttlMs }, condition: 'NX' }),
+    );
     return reply !== null; // 'OK' when stored, null when the key existed
   }
 
   async get(key: string): Promise<string | null> {
-    return this.#client.get(this.#name(key));
+    return this.#call(() => this.#client.get(this.#name(key)));
   }
 
   async take(key: string): Promise<string | null> {
-    return this.#client.getDel(this.#name(key));
+    return this.#call(() => this.#client.getDel(this.#name(key)));
+  }
+
+  async swap(key: string, value: string, ttlMs: number): Promise<string | null> {
+    assertTtl(ttlMs);
+    // One command (Redis >= 6.2: SET ... GET), so atomic across every instance.
+    return this.#call(() =>
+      this.#client.set(this.#name(key), value, { expiration: { type: 'PX', value: ttlMs }, GET: true }),
+    ) as Promise<string | null>;
   }
 
   async del(key: string): Promise<void> {
-    await this.#client.del(this.#name(key));
+    await this.#call(() => this.#client.del(this.#name(key)));
   }
 
   async incr(key: string, ttlMs: number): Promise<number> {
@@ -102,12 +132,12 @@ export class RedisKv implements Kv {
     const name = this.#name(key);
     // MULTI/EXEC runs both atomically; NX sets the expiry only while the key has none, i.e. when INCR created
     // it, so later increments do not extend the window.
-    const [count] = await this.#client.multi().incr(name).pExpire(name, ttlMs, 'NX').execTyped();
+    const [count] = await this.#call(() => this.#client.multi().incr(name).pExpire(name, ttlMs, 'NX').execTyped());
     return count;
   }
 
   async publish(channel: string, message: string): Promise<void> {
-    await this.#client.publish(this.#name(channel), message);
+    await this.#call(() => this.#client.publish(this.#name(channel), message));
   }
 
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
@@ -122,21 +152,20 @@ export class RedisKv implements Kv {
         this.#onError(err);
       }
     };
-    await subscriber.subscribe(name, listener);
+    await this.#call(() => subscriber.subscribe(name, listener));
     let subscribed = true;
     return async () => {
       if (!subscribed) return;
       subscribed = false;
       if (this.#closing || !subscriber.isOpen) return; // closing dropped every subscription
-      await subscriber.unsubscribe(name, listener); // UNSUBSCRIBE is sent once the channel's last listener goes
+      // UNSUBSCRIBE is sent once the channel's last listener goes
+      await this.#call(() => subscriber.unsubscribe(name, listener));
     };
   }
 
   async ping(): Promise<void> {
-    // While reconnecting, commands wait in the offline queue; a readiness check should fail right away.
-    if (!this.#client.isReady) throw new Error('Redis is not connected');
     try {
-      await this.#client.withCommandOptions({ timeout: PING_TIMEOUT_MS }).ping();
+      await this.#call(() => this.#client.ping());
     } catch (err) {
       throw new Error(`Redis ping failed: ${err instanceof Error && err.message ? err.message : String(err)}`, {
         cause: err,
@@ -152,13 +181,30 @@ export class RedisKv implements Kv {
   async #shutdown(): Promise<void> {
     const subscriber = await this.#subscriber?.catch(() => null);
     this.#subscriber = null;
-    // close() waits for pending replies; a client that already gave up (or never connected) is not open.
-    await Promise.all([this.#client, subscriber].map((client) => (client?.isOpen ? client.close() : undefined)));
+    // close() waits for pending replies, which a frozen server never sends: past the deadline the sockets
+    // are destroyed. A client that already gave up (or never connected) is not open.
+    await Promise.all(
+      [this.#client, subscriber].map(async (client) => {
+        if (!client?.isOpen) return;
+        await this.#call(() => client.close()).catch(() => {
+          if (client.isOpen) client.destroy();
+        });
+      }),
+    );
+  }
+
+  /** One command with the deadline; outages become StorageUnavailableError. */
+  #call<T>(command: () => PromiseLike<T>): Promise<T> {
+    return withDeadline('kv', this.#timeoutMs, command, isRedisOutage);
   }
 
   #subscriberClient(): Promise<Client> {
     if (this.#closing) return Promise.reject(new Error('RedisKv is closed'));
-    this.#subscriber ??= connectClient((socket) => this.#client.duplicate({ socket }), this.#onError).catch(
+    this.#subscriber ??= connectClient(
+      (socket) => this.#client.duplicate({ socket }),
+      this.#onError,
+      this.#timeoutMs,
+    ).catch(
       (err: unknown) => {
         this.#subscriber = null; // let the next subscribe try again
         throw err;
