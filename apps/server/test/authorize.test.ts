@@ -1,6 +1,7 @@
 // GET /authorize and the consent API: the design's rules for the authorization request.
 import { createPkcePair } from '@reminderit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../src/oauth/clients.ts';
 import { authorize, authorizeQuery, CLAUDE_CALLBACK, decide, register, requestIdFrom, signUpUser } from './support/flow.ts';
 import { buildTestApp, type TestApp } from './support/test-app.ts';
 
@@ -59,6 +60,23 @@ describe('GET /authorize', () => {
       expect(res.statusCode).toBe(400);
       expect(res.headers.location).toBeUndefined();
       expect(res.body).not.toContain(evil);
+    }
+  });
+
+  it('refuses a redirect URI registered under an older, wider trusted list [error page]', async () => {
+    // What the old default (any path on claude.ai) let in; the list is enforced again at /authorize.
+    const wide = 'https://claude.ai/login?returnTo=https%3A%2F%2Fevil.example';
+    const { client } = await createClient(t, {
+      redirectUris: [wide],
+      clientName: 'old',
+      label: 'Claude (web connector)',
+      tokenEndpointAuthMethod: 'none',
+      metadata: { redirect_uris: [wide] },
+    });
+    for (const query of [authorizeQuery(client.id, challenge, { redirect_uri: wide }), authorizeQuery(client.id, challenge, { redirect_uri: undefined })]) {
+      const res = await authorize(t, query);
+      expect(res.statusCode).toBe(400);
+      expect(res.headers.location).toBeUndefined();
     }
   });
 

@@ -203,6 +203,12 @@ describe('POST /register (RFC 7591)', () => {
       ['a percent-encoded host', 'https://claude%2Eai/api/mcp/auth_callback'],
       ['a percent-encoded suffix', 'https://claude.ai%2Eevil.com/'],
       ['a different port', 'https://claude.ai:8443/api/mcp/auth_callback'],
+      ['another path on claude.ai (open redirect)', 'https://claude.ai/login?returnTo=https%3A%2F%2Fevil.example'],
+      ['another path on claude.com', 'https://claude.com/public/x'],
+      ['an extra path after the callback', `${CLAUDE_CALLBACK}/x`],
+      ['a dot-segment after the callback', `${CLAUDE_CALLBACK}/../../../login`],
+      ['a query on the callback', `${CLAUDE_CALLBACK}?x=1`],
+      ['a percent-encoded callback', 'https://claude.ai/api/mcp/auth%5Fcallback'],
     ])('refuses %s [invalid_redirect_uri]', async (_what, uri) => {
       const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: [uri] });
       expect(res.statusCode).toBe(400);
@@ -221,7 +227,7 @@ describe('POST /register (RFC 7591)', () => {
     });
 
     it('refuses more redirect URIs than the contract allows [400 invalid_request]', async () => {
-      const uris = Array.from({ length: 11 }, (_, i) => `https://claude.ai/cb/${i}`);
+      const uris = Array.from({ length: 11 }, (_, i) => `http://127.0.0.1:${1000 + i}/cb`);
       const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: uris });
       expect(res.statusCode).toBe(400);
       expect(res.json().error).toBe('invalid_request');
@@ -267,6 +273,24 @@ describe('POST /register with custom configuration', () => {
       expect(limited.headers['retry-after']).toBe('60');
       // Another IP has its own budget.
       expect((await register(t, CLAUDEAI_PUBLIC, '203.0.113.8')).statusCode).toBe(201);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('labels keys after a custom exact entry and refuses anything but that URI', async () => {
+    const t = await buildTestApp({
+      env: { TRUSTED_REDIRECTS: JSON.stringify([{ exact: 'https://partner.example/oauth/cb', label: 'Partner app' }]) },
+    });
+    try {
+      const ok = await register(t, { token_endpoint_auth_method: 'none', redirect_uris: ['https://partner.example/oauth/cb'] });
+      expect(ok.statusCode).toBe(201);
+      expect((await storedClient(t, ok.json().client_id))?.label).toBe('Partner app');
+      for (const uri of ['https://partner.example/oauth/cb/x', 'https://partner.example/oauth/cb?x=1', 'https://partner.example/oauth/x/../cb']) {
+        const res = await register(t, { redirect_uris: [uri] });
+        expect(res.statusCode, uri).toBe(400);
+        expect(res.json().error).toBe('invalid_redirect_uri');
+      }
     } finally {
       await t.close();
     }
