@@ -46,11 +46,16 @@ describe('GET /authorize', () => {
   });
 
   // Found by the fuzz suite: a NUL in client_id reached PostgreSQL, which cannot compare text with U+0000 (500).
-  it('answers a client_id holding a NUL character like any unknown client [error page]', async () => {
-    const res = await authorize(t, authorizeQuery('\u0000', challenge));
+  // Query values are now checked with bodies (storable-strings.ts): refused as a contract break, never redirected.
+  it.each([
+    ['client_id', { client_id: '\u0000' }],
+    ['state', { state: 'st\u0000' }],
+  ])('refuses a NUL character in %s [400 invalid_request, not redirected]', async (_what, extra) => {
+    const client = await register(t);
+    const res = await authorize(t, authorizeQuery(client.clientId, challenge, extra));
     expect(res.statusCode).toBe(400);
     expect(res.headers.location).toBeUndefined();
-    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.json().error).toBe('invalid_request');
   });
 
   it('never redirects to a redirect_uri that was not registered [error page]', async () => {
