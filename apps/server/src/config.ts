@@ -39,7 +39,7 @@ export interface Config {
   /** Pending authorization request lifetime. */
   authRequestTtlSeconds: number;
   sessionTtlSeconds: number;
-  rateLimits: { register: RateLimit; login: RateLimit; token: RateLimit };
+  rateLimits: { register: RateLimit; login: RateLimit; token: RateLimit; authorize: RateLimit };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Cookies get `Secure` when the public URL is https. */
   secureCookies: boolean;
@@ -118,7 +118,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     authRequestTtlSeconds: int('AUTH_REQUEST_TTL_SECONDS', 600, 30, 3600),
     sessionTtlSeconds: int('SESSION_TTL_SECONDS', 7 * 86_400, 60, 90 * 86_400),
     // Generous registration limit: shared egress IPs (Claude.ai) re-register often.
-    rateLimits: { register: limit('REGISTER', 300, 60), login: limit('LOGIN', 10, 60), token: limit('TOKEN', 600, 60) },
+    // /authorize: each call may store a pending request for AUTH_REQUEST_TTL_SECONDS; one person's browser
+    // makes a handful, so 120 a minute per IP bounds a flood without touching a shared office NAT.
+    rateLimits: {
+      register: limit('REGISTER', 300, 60),
+      login: limit('LOGIN', 10, 60),
+      token: limit('TOKEN', 600, 60),
+      authorize: limit('AUTHORIZE', 120, 60),
+    },
     logLevel: logLevel as Config['logLevel'],
     secureCookies: publicUrl.startsWith('https:'),
   };

@@ -13,6 +13,7 @@ import { authorizationError } from './redirect-response.ts';
 import { resolveScopes } from './requested-scopes.ts';
 import type { OAuthClientRow } from '../store/db/schema.ts';
 import { NO_STORE } from '../http/cache-control.ts';
+import { enforceRateLimit } from '../rate-limit.ts';
 
 type Query = AuthorizeData['query'];
 
@@ -85,6 +86,9 @@ export function authorizeHandlers(ctx: AppContext) {
 
   return {
     authorize: async ({ query, raw }: OperationInput<AuthorizeData>): Promise<RawResult> => {
+      // Step 0: every call may store a pending request (KV, AUTH_REQUEST_TTL_SECONDS), so a per-IP fixed
+      // window on the shared KV bounds how many one source can leave behind (RFC 6819 §4.4.1.11).
+      await enforceRateLimit(ctx, `authorize:${raw.ip}`, ctx.config.rateLimits.authorize);
       const identified = await identifyClient(query);
       if ('status' in identified) return identified;
       const { client, redirectUri } = identified;

@@ -91,7 +91,8 @@ export const registerClient = <ThrowOnError extends boolean = false>(options: Op
  * page, after logging in if there is no session.
  *
  * `redirect_uri` may be omitted only when the client registered exactly one. `resource` defaults to
- * the canonical MCP resource `<PUBLIC_URL>/mcp`.
+ * the canonical MCP resource `<PUBLIC_URL>/mcp`. What a pending request stores is bounded by the
+ * parameters' `maxLength`. Rate limited per client IP (`429`, generous: one browser never hits it).
  *
  */
 export const authorize = <ThrowOnError extends boolean = false>(options: Options<AuthorizeData, ThrowOnError>): RequestResult<unknown, AuthorizeErrors, ThrowOnError> => (options.client ?? client).get<unknown, AuthorizeErrors, ThrowOnError>({ url: '/authorize', ...options });
