@@ -5,6 +5,8 @@ import { DEFAULT_STORAGE_TIMEOUT_MS } from './store/storage-unavailable.ts';
 
 /** An entry of the trusted-redirect list: registration (RFC 7591 §2) only accepts redirect URIs it matches. */
 export type TrustedRedirect =
+  /** Exactly this https URI, character for character (no extra path, query or encoding); keys are labelled `label`. */
+  | { kind: 'exact'; uri: string; label: string }
   /** https URIs on this origin whose path starts with pathPrefix; keys are labelled `label`. */
   | { kind: 'prefix'; origin: string; pathPrefix: string; label: string }
   /** http loopback URIs (127.0.0.1, [::1], localhost) on any port (RFC 8252 §7.3); label from client_name. */
@@ -38,7 +40,7 @@ export interface Config {
   /** Pending authorization request lifetime. */
   authRequestTtlSeconds: number;
   sessionTtlSeconds: number;
-  rateLimits: { register: RateLimit; login: RateLimit; token: RateLimit };
+  rateLimits: { register: RateLimit; login: RateLimit; token: RateLimit; authorize: RateLimit };
   /**
    * Deadline of every Postgres/PGlite/Redis call; past it the call fails as a storage outage (503
    * temporarily_unavailable). Default 1 s: a request makes at most two storage calls in a row before it
@@ -57,9 +59,13 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/**
+ * Claude's OAuth callbacks, exactly (RFC 9700 §4.1.3: exact redirect URI matching). Not the whole origin: any
+ * open redirect or user-content page elsewhere on claude.ai / claude.com could otherwise receive codes.
+ */
 export const defaultTrustedRedirects: TrustedRedirect[] = [
-  { kind: 'prefix', origin: 'https://claude.ai', pathPrefix: '/', label: 'Claude (web connector)' },
-  { kind: 'prefix', origin: 'https://claude.com', pathPrefix: '/', label: 'Claude (web connector)' },
+  { kind: 'exact', uri: 'https://claude.ai/api/mcp/auth_callback', label: 'Claude (web connector)' },
+  { kind: 'exact', uri: 'https://claude.com/api/mcp/auth_callback', label: 'Claude (web connector)' },
   { kind: 'loopback' },
 ];
 
@@ -124,7 +130,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     authRequestTtlSeconds: int('AUTH_REQUEST_TTL_SECONDS', 600, 30, 3600),
     sessionTtlSeconds: int('SESSION_TTL_SECONDS', 7 * 86_400, 60, 90 * 86_400),
     // Generous registration limit: shared egress IPs (Claude.ai) re-register often.
-    rateLimits: { register: limit('REGISTER', 300, 60), login: limit('LOGIN', 10, 60), token: limit('TOKEN', 600, 60) },
+    // /authorize: each call may store a pending request for AUTH_REQUEST_TTL_SECONDS; one person's browser
+    // makes a handful, so 120 a minute per IP bounds a flood without touching a shared office NAT.
+    rateLimits: {
+      register: limit('REGISTER', 300, 60),
+      login: limit('LOGIN', 10, 60),
+      token: limit('TOKEN', 600, 60),
+      authorize: limit('AUTHORIZE', 120, 60),
+    },
     storageTimeoutMs: int('STORAGE_TIMEOUT_MS', DEFAULT_STORAGE_TIMEOUT_MS, 50, 60_000),
     logLevel: logLevel as Config['logLevel'],
     secureCookies: publicUrl.startsWith('https:'),
@@ -135,8 +148,23 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 }
 
 /**
- * TRUSTED_REDIRECTS is a JSON array of `{"prefix": "https://host/path/", "label": "Shown label"}` and
- * `{"loopback": true}` entries. Unset → claude.ai + claude.com over https and loopback.
+ * An https URL a trusted-redirect entry may name: no query, fragment or credentials, and written in the form the
+ * WHATWG parser gives back (no dot-segments, no percent-encoded host, lower-case scheme and host, no default port).
+ */
+function canonicalHttpsUrl(raw: string): URL | undefined {
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'https:' || u.search || u.hash || u.username || u.password || raw.includes('?') || raw.includes('#')) return undefined;
+    return u.href === raw ? u : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * TRUSTED_REDIRECTS is a JSON array of `{"exact": "https://host/callback", "label": "Shown label"}`,
+ * `{"prefix": "https://host/path/", "label": "Shown label"}` and `{"loopback": true}` entries. Unset → the
+ * Claude callbacks (exact) and loopback.
  */
 function parseTrustedRedirects(raw: string | undefined, problems: string[]): TrustedRedirect[] {
   if (raw === undefined || raw.trim() === '') return defaultTrustedRedirects;
@@ -153,22 +181,23 @@ function parseTrustedRedirects(raw: string | undefined, problems: string[]): Tru
   }
   const entries: TrustedRedirect[] = [];
   for (const item of parsed as unknown[]) {
-    const entry = item as { prefix?: unknown; label?: unknown; loopback?: unknown } | null;
+    const entry = item as { exact?: unknown; prefix?: unknown; label?: unknown; loopback?: unknown } | null;
     if (entry?.loopback === true) {
       entries.push({ kind: 'loopback' });
       continue;
     }
-    if (typeof entry?.prefix !== 'string' || typeof entry.label !== 'string' || entry.label === '') {
-      problems.push(`TRUSTED_REDIRECTS entry ${JSON.stringify(item)} needs "prefix" and "label" (or "loopback": true)`);
+    const target = entry?.exact ?? entry?.prefix;
+    const kind = entry?.exact !== undefined ? 'exact' : 'prefix';
+    if (typeof target !== 'string' || (entry?.exact !== undefined && entry.prefix !== undefined) || typeof entry?.label !== 'string' || entry.label === '') {
+      problems.push(`TRUSTED_REDIRECTS entry ${JSON.stringify(item)} needs "exact" or "prefix", and "label" (or "loopback": true)`);
       continue;
     }
-    try {
-      const u = new URL(entry.prefix);
-      if (u.protocol !== 'https:' || u.search || u.hash || u.username || u.password) throw new Error('shape');
-      entries.push({ kind: 'prefix', origin: u.origin, pathPrefix: u.pathname, label: entry.label });
-    } catch {
-      problems.push(`TRUSTED_REDIRECTS prefix ${JSON.stringify(entry.prefix)} must be an https URL without query, fragment or credentials`);
+    const u = canonicalHttpsUrl(target);
+    if (!u) {
+      problems.push(`TRUSTED_REDIRECTS ${kind} ${JSON.stringify(target)} must be a canonical https URL without query, fragment, credentials or dot-segments`);
+      continue;
     }
+    entries.push(kind === 'exact' ? { kind, uri: target, label: entry.label } : { kind, origin: u.origin, pathPrefix: u.pathname, label: entry.label });
   }
   return entries;
 }

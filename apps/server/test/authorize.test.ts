@@ -1,6 +1,7 @@
 // GET /authorize and the consent API: the design's rules for the authorization request.
 import { createPkcePair } from '@reminderit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../src/oauth/clients.ts';
 import { authorize, authorizeQuery, CLAUDE_CALLBACK, decide, register, requestIdFrom, signUpUser } from './support/flow.ts';
 import { buildTestApp, type TestApp } from './support/test-app.ts';
 
@@ -45,11 +46,16 @@ describe('GET /authorize', () => {
   });
 
   // Found by the fuzz suite: a NUL in client_id reached PostgreSQL, which cannot compare text with U+0000 (500).
-  it('answers a client_id holding a NUL character like any unknown client [error page]', async () => {
-    const res = await authorize(t, authorizeQuery('\u0000', challenge));
+  // Query values are now checked with bodies (storable-strings.ts): refused as a contract break, never redirected.
+  it.each([
+    ['client_id', { client_id: '\u0000' }],
+    ['state', { state: 'st\u0000' }],
+  ])('refuses a NUL character in %s [400 invalid_request, not redirected]', async (_what, extra) => {
+    const client = await register(t);
+    const res = await authorize(t, authorizeQuery(client.clientId, challenge, extra));
     expect(res.statusCode).toBe(400);
     expect(res.headers.location).toBeUndefined();
-    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.json().error).toBe('invalid_request');
   });
 
   it('never redirects to a redirect_uri that was not registered [error page]', async () => {
@@ -59,6 +65,23 @@ describe('GET /authorize', () => {
       expect(res.statusCode).toBe(400);
       expect(res.headers.location).toBeUndefined();
       expect(res.body).not.toContain(evil);
+    }
+  });
+
+  it('refuses a redirect URI registered under an older, wider trusted list [error page]', async () => {
+    // What the old default (any path on claude.ai) let in; the list is enforced again at /authorize.
+    const wide = 'https://claude.ai/login?returnTo=https%3A%2F%2Fevil.example';
+    const { client } = await createClient(t, {
+      redirectUris: [wide],
+      clientName: 'old',
+      label: 'Claude (web connector)',
+      tokenEndpointAuthMethod: 'none',
+      metadata: { redirect_uris: [wide] },
+    });
+    for (const query of [authorizeQuery(client.id, challenge, { redirect_uri: wide }), authorizeQuery(client.id, challenge, { redirect_uri: undefined })]) {
+      const res = await authorize(t, query);
+      expect(res.statusCode).toBe(400);
+      expect(res.headers.location).toBeUndefined();
     }
   });
 

@@ -57,6 +57,28 @@ describe('config', () => {
     },
   );
 
+  it('parses exact entries and defaults to the exact Claude callbacks', () => {
+    expect(defaultTrustedRedirects).toEqual([
+      { kind: 'exact', uri: 'https://claude.ai/api/mcp/auth_callback', label: 'Claude (web connector)' },
+      { kind: 'exact', uri: 'https://claude.com/api/mcp/auth_callback', label: 'Claude (web connector)' },
+      { kind: 'loopback' },
+    ]);
+    const c = loadConfig({ TRUSTED_REDIRECTS: JSON.stringify([{ exact: 'https://partner.example/cb', label: 'Partner' }]) });
+    expect(c.trustedRedirects).toEqual([{ kind: 'exact', uri: 'https://partner.example/cb', label: 'Partner' }]);
+  });
+
+  it.each([
+    ['http', { exact: 'http://partner.example/cb', label: 'x' }],
+    ['a query', { exact: 'https://partner.example/cb?x=1', label: 'x' }],
+    ['a fragment', { exact: 'https://partner.example/cb#x', label: 'x' }],
+    ['dot-segments', { exact: 'https://partner.example/a/../cb', label: 'x' }],
+    ['an upper-case host', { prefix: 'https://PARTNER.example/', label: 'x' }],
+    ['both exact and prefix', { exact: 'https://partner.example/cb', prefix: 'https://partner.example/', label: 'x' }],
+    ['no label', { exact: 'https://partner.example/cb' }],
+  ])('refuses a trusted-redirect entry with %s', (_what, entry) => {
+    expect(() => loadConfig({ TRUSTED_REDIRECTS: JSON.stringify([entry]) })).toThrow(/TRUSTED_REDIRECTS/);
+  });
+
   it('refuses bad values, naming every one', () => {
     const attempt = () =>
       loadConfig({

@@ -63,9 +63,28 @@ describe('matchTrustedRedirect', () => {
   it('matches claude.ai and claude.com callbacks to the web-connector entry', () => {
     expect(matchTrustedRedirect(defaultTrustedRedirects, CLAUDE)).toEqual(claudeEntry);
     expect(matchTrustedRedirect(defaultTrustedRedirects, 'https://claude.com/api/mcp/auth_callback')).toMatchObject({
-      kind: 'prefix',
+      kind: 'exact',
       label: 'Claude (web connector)',
     });
+  });
+
+  // Issue 11 finding 2: the defaults used to take any path on claude.ai / claude.com.
+  it.each([
+    ['another path on claude.ai (an open redirect there)', 'https://claude.ai/login?returnTo=https%3A%2F%2Fevil.example'],
+    ['the origin alone', 'https://claude.ai/'],
+    ['an extra path segment', `${CLAUDE}/extra`],
+    ['a trailing slash', `${CLAUDE}/`],
+    ['a dot-segment back to the callback', 'https://claude.ai/api/mcp/x/../auth_callback'],
+    ['an encoded dot-segment', 'https://claude.ai/api/mcp/x/%2e%2e/auth_callback'],
+    ['a dot-segment away from the callback', `${CLAUDE}/../../../login`],
+    ['a query', `${CLAUDE}?next=https://evil.example`],
+    ['an empty query', `${CLAUDE}?`],
+    ['a percent-encoded character of the path', 'https://claude.ai/api/mcp/auth%5Fcallback'],
+    ['an encoded slash', 'https://claude.ai/api/mcp%2Fauth_callback'],
+    ['an upper-case path', 'https://claude.ai/api/mcp/Auth_callback'],
+    ['a user-content path on claude.com', 'https://claude.com/public/artifacts/x'],
+  ])('refuses %s under the default list', (_what, uri) => {
+    expect(matchTrustedRedirect(defaultTrustedRedirects, uri)).toBeUndefined();
   });
 
   it('matches loopback URIs on any port to the loopback entry', () => {
@@ -100,6 +119,24 @@ describe('matchTrustedRedirect', () => {
     expect(matchTrustedRedirect(list, 'https://partner.example/other/cb')).toBeUndefined();
     expect(matchTrustedRedirect(list, 'https://partner.example/oauth/../other')).toBeUndefined();
     expect(matchTrustedRedirect(list, 'http://127.0.0.1:1234/cb')).toBeUndefined();
+  });
+
+  it('refuses dot-segments and encoded separators inside a prefix', () => {
+    const list: TrustedRedirect[] = [{ kind: 'prefix', origin: 'https://partner.example', pathPrefix: '/oauth/', label: 'Partner' }];
+    expect(matchTrustedRedirect(list, 'https://partner.example/oauth/cb?x=1')).toBeDefined();
+    expect(matchTrustedRedirect(list, 'https://partner.example/oauth/a/../cb')).toBeUndefined();
+    expect(matchTrustedRedirect(list, 'https://partner.example/oauth/./cb')).toBeUndefined();
+    expect(matchTrustedRedirect(list, 'https://partner.example/oauth/%2e%2e/x')).toBeUndefined();
+    expect(matchTrustedRedirect(list, 'https://partner.example/oauth/..%2F..%2Fother')).toBeUndefined();
+    expect(matchTrustedRedirect(list, 'https://partner.example/oauth/%5C..%5Cother')).toBeUndefined();
+  });
+
+  it('matches an exact entry character for character', () => {
+    const list: TrustedRedirect[] = [{ kind: 'exact', uri: 'https://partner.example/oauth/cb', label: 'Partner' }];
+    expect(matchTrustedRedirect(list, 'https://partner.example/oauth/cb')).toEqual(list[0]);
+    for (const uri of ['https://partner.example/oauth/cb/', 'https://partner.example/oauth/cb?x', 'https://partner.example/oauth/cb/x', 'https://partner.example/oauth']) {
+      expect(matchTrustedRedirect(list, uri), uri).toBeUndefined();
+    }
   });
 });
 

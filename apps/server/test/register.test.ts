@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/crypto.ts';
 import { auditEvents, oauthClients } from '../src/store/db/schema.ts';
 import { CLAUDE_CALLBACK, CLAUDE_CONFIDENTIAL, CLAUDEAI_PUBLIC } from './support/flow.ts';
+import { type TestDatabase, testDatabases } from './support/test-databases.ts';
 import { buildTestApp, type TestApp } from './support/test-app.ts';
 
 
@@ -203,34 +204,61 @@ describe('POST /register (RFC 7591)', () => {
       ['a percent-encoded host', 'https://claude%2Eai/api/mcp/auth_callback'],
       ['a percent-encoded suffix', 'https://claude.ai%2Eevil.com/'],
       ['a different port', 'https://claude.ai:8443/api/mcp/auth_callback'],
+      ['another path on claude.ai (open redirect)', 'https://claude.ai/login?returnTo=https%3A%2F%2Fevil.example'],
+      ['another path on claude.com', 'https://claude.com/public/x'],
+      ['an extra path after the callback', `${CLAUDE_CALLBACK}/x`],
+      ['a dot-segment after the callback', `${CLAUDE_CALLBACK}/../../../login`],
+      ['a query on the callback', `${CLAUDE_CALLBACK}?x=1`],
+      ['a percent-encoded callback', 'https://claude.ai/api/mcp/auth%5Fcallback'],
     ])('refuses %s [invalid_redirect_uri]', async (_what, uri) => {
       const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: [uri] });
       expect(res.statusCode).toBe(400);
       expect(res.json().error).toBe('invalid_redirect_uri');
     });
 
-    // The contract's `format: uri` rejects these before the handler runs, so the refusal comes from request
-    // validation (invalid_request) rather than from the redirect-URI rules (unit-tested in redirect-uris.test.ts).
+    // The contract's `format: uri` rejects these before the handler runs; RFC 7591 §3.2.2 still names the code.
     it.each([
       ['a relative URI', '/api/mcp/auth_callback'],
       ['a backslash host trick', 'https://evil.com\\@claude.ai/'],
-    ])('refuses %s [400 invalid_request from the contract]', async (_what, uri) => {
+    ])('refuses %s [400 invalid_redirect_uri from the contract]', async (_what, uri) => {
       const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: [uri] });
       expect(res.statusCode).toBe(400);
-      expect(res.json().error).toBe('invalid_request');
+      expect(res.json().error).toBe('invalid_redirect_uri');
     });
 
-    it('refuses more redirect URIs than the contract allows [400 invalid_request]', async () => {
-      const uris = Array.from({ length: 11 }, (_, i) => `https://claude.ai/cb/${i}`);
+    it('refuses more redirect URIs than the contract allows [400 invalid_redirect_uri]', async () => {
+      const uris = Array.from({ length: 11 }, (_, i) => `http://127.0.0.1:${1000 + i}/cb`);
       const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: uris });
       expect(res.statusCode).toBe(400);
-      expect(res.json().error).toBe('invalid_request');
+      expect(res.json().error).toBe('invalid_redirect_uri');
     });
 
-    it('refuses a registration without redirect URIs [400 invalid_request]', async () => {
-      const res = await register(t, { client_name: 'x', redirect_uris: [] });
+    it.each([
+      ['an empty list', { client_name: 'x', redirect_uris: [] }],
+      ['no redirect_uris member', { client_name: 'x' }],
+      ['a non-array', { client_name: 'x', redirect_uris: 'https://claude.ai/api/mcp/auth_callback' }],
+      ['a list of non-strings', { client_name: 'x', redirect_uris: [42] }],
+    ])('refuses a registration with %s of redirect URIs [400 invalid_redirect_uri, RFC 7591 §3.2.2]', async (_what, body) => {
+      const res = await t.app.inject({ method: 'POST', url: '/register', payload: body });
       expect(res.statusCode).toBe(400);
-      expect(res.json().error).toBe('invalid_request');
+      expect(res.json().error).toBe('invalid_redirect_uri');
+    });
+  });
+
+  describe('metadata the contract refuses → invalid_client_metadata (RFC 7591 §3.2.2)', () => {
+    it.each([
+      ['a client_name of the wrong type', { client_name: 42 }],
+      ['an unknown token_endpoint_auth_method', { token_endpoint_auth_method: 'private_key_jwt' }],
+      ['a contacts member that is not a list', { contacts: 'ops@example.com' }],
+    ])('refuses %s', async (_what, extra) => {
+      const res = await register(t, { ...CLAUDEAI_PUBLIC, ...extra });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toBe('invalid_client_metadata');
+    });
+
+    it('names invalid_redirect_uri when redirect_uris is wrong along with other members', async () => {
+      const res = await register(t, { ...CLAUDEAI_PUBLIC, client_name: 42, redirect_uris: ['not a uri'] });
+      expect(res.json().error).toBe('invalid_redirect_uri');
     });
   });
 
@@ -272,6 +300,24 @@ describe('POST /register with custom configuration', () => {
     }
   });
 
+  it('labels keys after a custom exact entry and refuses anything but that URI', async () => {
+    const t = await buildTestApp({
+      env: { TRUSTED_REDIRECTS: JSON.stringify([{ exact: 'https://partner.example/oauth/cb', label: 'Partner app' }]) },
+    });
+    try {
+      const ok = await register(t, { token_endpoint_auth_method: 'none', redirect_uris: ['https://partner.example/oauth/cb'] });
+      expect(ok.statusCode).toBe(201);
+      expect((await storedClient(t, ok.json().client_id))?.label).toBe('Partner app');
+      for (const uri of ['https://partner.example/oauth/cb/x', 'https://partner.example/oauth/cb?x=1', 'https://partner.example/oauth/x/../cb']) {
+        const res = await register(t, { redirect_uris: [uri] });
+        expect(res.statusCode, uri).toBe(400);
+        expect(res.json().error).toBe('invalid_redirect_uri');
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
   it('honours a custom TRUSTED_REDIRECTS list', async () => {
     const t = await buildTestApp({
       env: { TRUSTED_REDIRECTS: JSON.stringify([{ prefix: 'https://partner.example/oauth/', label: 'Partner app' }]) },
@@ -294,5 +340,53 @@ describe('POST /register with custom configuration', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+// Issue 11 finding 3: jsonb refuses ill-formed UTF-16, so a lone surrogate used to be an unauthenticated 500.
+describe.each(testDatabases())('POST /register with ill-formed Unicode (lone UTF-16 surrogates) on $name → 400, nothing stored', ({ open }) => {
+  let t: TestApp;
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await open();
+    t = await buildTestApp({ db });
+  });
+  afterAll(async () => {
+    await t.close();
+    await db.dispose();
+  });
+
+  it.each([
+    ['client_name', { client_name: '\ud800' }],
+    ['client_name (low surrogate)', { client_name: 'a\udfffb' }],
+    ['software_id', { software_id: 'x\udbff' }],
+    ['software_version', { software_version: '\ud800' }],
+    ['contacts', { contacts: ['ops@example.com', '\udc00@example.com'] }],
+    ['an unknown member', { application_type: '\ud800' }],
+    ['a member name', { '\ud800': 'x' }],
+  ])('refuses a lone surrogate in %s [invalid_client_metadata]', async (_what, extra) => {
+    const before = await clientCount(t);
+    // Sent as JSON text, so the \u escape reaches the server as JSON spells it (RFC 8259 §8.2).
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/register',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ ...CLAUDEAI_PUBLIC, ...extra }),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toBe('invalid_client_metadata');
+    expect(await clientCount(t)).toBe(before);
+  });
+
+  it('refuses a lone surrogate in redirect_uris [invalid_redirect_uri]', async () => {
+    const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: ['http://127.0.0.1:1/\ud800'] });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toBe('invalid_redirect_uri');
+  });
+
+  it('still accepts well-formed astral characters (surrogate pairs)', async () => {
+    const res = await register(t, { ...CLAUDEAI_PUBLIC, client_name: 'Claude \ud83d\udcde' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().client_name).toBe('Claude \u{1f4de}');
   });
 });

@@ -20,10 +20,11 @@ describe('request validation against the spec', () => {
   });
   afterAll(() => t.close());
 
+  // POST /register answers with RFC 7591 §3.2.2's codes instead (x-invalid-request-error in the spec).
   describe('missing required field → 400 invalid_request', () => {
-    it('POST /register without redirect_uris', async () => {
+    it('POST /register without redirect_uris [invalid_redirect_uri]', async () => {
       const res = await t.app.inject({ method: 'POST', url: '/register', headers: json, payload: { client_name: 'x' } });
-      expectOAuthError(res, 400, 'invalid_request');
+      expectOAuthError(res, 400, 'invalid_redirect_uri');
       expect(res.json().error_description).toContain('redirect_uris');
     });
     it('POST /token without grant_type', async () => {
@@ -35,21 +36,21 @@ describe('request validation against the spec', () => {
       const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', headers: json, payload: { email: 'a@b.test' } });
       expectOAuthError(res, 400, 'invalid_request');
     });
-    it('POST /register with no body at all', async () => {
+    it('POST /register with no body at all [invalid_client_metadata]', async () => {
       const res = await t.app.inject({ method: 'POST', url: '/register' });
-      expectOAuthError(res, 400, 'invalid_request');
+      expectOAuthError(res, 400, 'invalid_client_metadata');
     });
   });
 
   describe('wrong type → 400 invalid_request', () => {
-    it('POST /register with redirect_uris as a string', async () => {
+    it('POST /register with redirect_uris as a string [invalid_redirect_uri]', async () => {
       const res = await t.app.inject({
         method: 'POST',
         url: '/register',
         headers: json,
         payload: { redirect_uris: 'https://claude.ai/api/mcp/auth_callback' },
       });
-      expectOAuthError(res, 400, 'invalid_request');
+      expectOAuthError(res, 400, 'invalid_redirect_uri');
     });
     it('POST /api/auth/login with a numeric email', async () => {
       const res = await t.app.inject({
@@ -175,7 +176,8 @@ describe('request validation against the spec', () => {
         headers: json,
         payload: { ...CLAUDEAI_PUBLIC, scope: 'a\u0000b', software_id: '\u0000' },
       });
-      expectOAuthError(res, 400, 'invalid_request');
+      // RFC 7591 §3.2.2: refused metadata is invalid_client_metadata.
+      expectOAuthError(res, 400, 'invalid_client_metadata');
       expect(res.json().error_description).toContain('NUL');
     });
     it('POST /v1/reminders with NUL in the text', async () => {

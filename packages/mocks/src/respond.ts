@@ -56,26 +56,34 @@ export function createRouter(state: MockState, baseUrl: string): Router {
       if (state.failure === 'server_error') {
         return toResponse(oauthError(500, 'server_error', 'The server hit an unexpected condition.'));
       }
-      if (await bodyHasNul(request)) {
-        return toResponse(oauthError(400, 'invalid_request', 'The request body must not contain NUL characters (U+0000).'));
+      if (await bodyHasUnstorableString(request)) {
+        // RFC 7591 §3.2.2: registration names its own code for refused metadata.
+        const code = path === '/register' ? 'invalid_client_metadata' : 'invalid_request';
+        return toResponse(oauthError(400, code, 'The request body must not contain NUL characters (U+0000) or lone UTF-16 surrogates.'));
       }
       const reply = await resolve({ request, url: new URL(request.url), params: params as Record<string, string> });
       return toResponse(reply as { status: number; body?: unknown; headers?: Headers });
     });
 }
 
-function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
+/** NUL, or a lone surrogate (in a `u` expression a surrogate pair is one code point, not \p{Cs}). */
+const unstorable = (s: string) => s.includes('\u0000') || /\p{Cs}/u.test(s);
+
+function containsUnstorable(value: unknown): boolean {
+  if (typeof value === 'string') return unstorable(value);
   if (typeof value !== 'object' || value === null) return false;
-  return Object.entries(value).some(([name, member]) => name.includes('\u0000') || containsNul(member));
+  return Object.entries(value).some(([name, member]) => unstorable(name) || containsUnstorable(member));
 }
 
-/** As the server refuses it before any handler: U+0000 anywhere in a JSON or form body (PostgreSQL cannot store it). */
-async function bodyHasNul(request: Request): Promise<boolean> {
+/**
+ * As the server refuses it before any handler: U+0000 or a lone surrogate anywhere in a JSON or form body
+ * (PostgreSQL cannot store them).
+ */
+async function bodyHasUnstorableString(request: Request): Promise<boolean> {
   if (request.method === 'GET' || request.method === 'HEAD') return false;
   const type = request.headers.get('Content-Type') ?? '';
-  if (type.includes('application/x-www-form-urlencoded')) return containsNul(Object.fromEntries(await readForm(request)));
-  return containsNul(await readJson(request));
+  if (type.includes('application/x-www-form-urlencoded')) return containsUnstorable(Object.fromEntries(await readForm(request)));
+  return containsUnstorable(await readJson(request));
 }
 
 /** The request's JSON body, or undefined when it is not JSON. */

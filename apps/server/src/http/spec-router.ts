@@ -3,17 +3,47 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context, Request as ApiRequest } from 'openapi-backend';
 import { specPath } from '@reminderit/openapi/path';
-import { invalidRequest, methodNotAllowed, notFound, notImplemented, unauthorized, unsupportedMediaType } from '../errors.ts';
+import type { OAuthErrorCode } from '@reminderit/sdk';
+import { methodNotAllowed, notFound, notImplemented, OAuthError, unauthorized, unsupportedMediaType } from '../errors.ts';
 import { OpenApi31Backend } from './openapi-backend.ts';
 import { authFromContext, type RequestAuth } from './auth.ts';
 import type { AnyOperationHandler, RawResult } from './operation.ts';
 import { sendResult } from './send.ts';
+import { findUnstorableString } from './storable-strings.ts';
 
 /** Extra arguments openapi-backend hands to every hook and handler. */
 type Args = [req: FastifyRequest, reply: FastifyReply, apiRequest: ApiRequest];
 
 /** Vendor extension: RFC 6749 §3.1/§3.2 — the endpoint MUST ignore unrecognized request parameters. */
 const IGNORE_UNKNOWN = 'x-ignore-unknown-parameters';
+/**
+ * Vendor extension: the error code of a request the contract refuses, when the operation's RFC names one
+ * (RFC 7591 §3.2.2: `invalid_client_metadata`, or `invalid_redirect_uri` for the `redirect_uris` member).
+ * Without it, `invalid_request`.
+ */
+const INVALID_REQUEST_ERROR = 'x-invalid-request-error';
+
+interface InvalidRequestError {
+  default: OAuthErrorCode;
+  members?: Record<string, OAuthErrorCode>;
+}
+
+type SpecOperation = Context['operation'] & { [IGNORE_UNKNOWN]?: boolean; [INVALID_REQUEST_ERROR]?: InvalidRequestError };
+
+/** 400 with the operation's code for a refused request; `member` is the top-level body member concerned. */
+function refusal(c: Context, description: string, member: string | undefined): OAuthError {
+  const declared = (c.operation as SpecOperation | undefined)?.[INVALID_REQUEST_ERROR];
+  const code = (member !== undefined ? declared?.members?.[member] : undefined) ?? declared?.default ?? 'invalid_request';
+  return new OAuthError(400, code, description);
+}
+
+/** The top-level body member an Ajv error is about (`/requestBody/redirect_uris/0`, or a missing one). */
+function memberOf(error: AjvError | undefined): string | undefined {
+  if (!error) return undefined;
+  const [root, member] = error.instancePath.split('/').slice(1);
+  if (root !== 'requestBody') return undefined;
+  return member ?? (error.params?.missingProperty as string | undefined);
+}
 
 export interface SpecSecurity {
   /** One per security scheme of the spec; a falsy result means "not authenticated by this scheme". */
@@ -31,6 +61,14 @@ export interface SpecRouterOptions {
   /** Answers requests that match no operation (the consent app's pages); undefined → 404. */
   fallback?: (req: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
 }
+
+/**
+ * A request is refused as invalid (400) only where the contract lets the operation answer 400. A bodiless
+ * operation that lists none (GET /mcp: 401 or 405) reads no input, so there is nothing to validate
+ * (RFC 9110 §15.5.6: the method is refused whatever the request carries). Bodies are always validated.
+ */
+const validates = (c: Context): boolean =>
+  c.operation === undefined || c.operation.requestBody !== undefined || '400' in (c.operation.responses ?? {});
 
 export async function createSpecRouter(handlers: Record<string, AnyOperationHandler>, options: SpecRouterOptions = {}) {
   const security = options.security ?? DEFAULT_SECURITY;
@@ -53,15 +91,11 @@ export async function createSpecRouter(handlers: Record<string, AnyOperationHand
     definition: specPath,
     strict: true,
     coerceTypes: true,
-    // A request is refused as invalid (400) only where the contract lets the operation answer 400. A bodiless
-    // operation that lists none (GET /mcp: 401 or 405) reads no input, so there is nothing to validate
-    // (RFC 9110 §15.5.6: the method is refused whatever the request carries). Bodies are always validated.
-    validate: (c: Context) =>
-      c.operation === undefined || c.operation.requestBody !== undefined || '400' in (c.operation.responses ?? {}),
+    validate: validates,
     handlers: {
       ...operationHandlers,
       postRoutingHandler: (c: Context, ...[req, , apiRequest]: Args) => {
-        if (c.operation) checkRequestShape(c, req, apiRequest);
+        if (c.operation) checkRequestShape(c, req, apiRequest, validates(c));
       },
       notFound: async (_c: Context, req: FastifyRequest, reply: FastifyReply): Promise<RawResult> => {
         if (options.fallback && (await options.fallback(req, reply))) return { status: 200, sent: true };
@@ -72,7 +106,10 @@ export async function createSpecRouter(handlers: Record<string, AnyOperationHand
         throw methodNotAllowed('Method not allowed on this endpoint.', { allow: allowedMethods(api, apiRequest.path) });
       },
       validationFail: (c: Context) => {
-        throw invalidRequest(describeValidationErrors(c.validation.errors ?? []));
+        const errors = c.validation.errors ?? [];
+        // RFC 7591 §3.2.2: a redirect_uris problem anywhere in the body decides the registration error.
+        const members = errors.map((e) => memberOf(e));
+        throw refusal(c, describeValidationErrors(errors), members.find((m) => m === 'redirect_uris') ?? members[0]);
       },
       // A secured operation whose security requirement no registered handler satisfied (RFC 6750 §3).
       unauthorizedHandler: (c: Context, req: FastifyRequest) => {
@@ -129,8 +166,8 @@ export async function routeThroughSpec(
  * declares (it validates whichever body it gets), and OAuth endpoints drop undeclared parameters instead of
  * rejecting them (RFC 6749 §3.1, §3.2).
  */
-function checkRequestShape(c: Context, req: FastifyRequest, apiRequest: ApiRequest) {
-  const operation = c.operation as Context['operation'] & { [IGNORE_UNKNOWN]?: boolean };
+function checkRequestShape(c: Context, req: FastifyRequest, apiRequest: ApiRequest, validated: boolean) {
+  const operation = c.operation as SpecOperation;
   const declared = operation.requestBody && 'content' in operation.requestBody ? Object.keys(operation.requestBody.content) : [];
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && declared.length > 0) {
@@ -139,9 +176,7 @@ function checkRequestShape(c: Context, req: FastifyRequest, apiRequest: ApiReque
       throw unsupportedMediaType(`Content-Type must be ${declared.join(' or ')}.`);
     }
   }
-  // PostgreSQL text and jsonb cannot hold U+0000, and no field of this API means one: refuse it up front
-  // rather than fail on the insert (it used to surface as a 500).
-  if (containsNul(apiRequest.body)) throw invalidRequest('The request body must not contain NUL characters (U+0000).');
+  if (validated) refuseUnstorableStrings(c, req, apiRequest);
   if (operation[IGNORE_UNKNOWN] === true && apiRequest.query && typeof apiRequest.query === 'object') {
     const known = new Set(
       (operation.parameters ?? []).flatMap((p) => ('in' in p && p.in === 'query' ? [p.name] : [])),
@@ -151,11 +186,18 @@ function checkRequestShape(c: Context, req: FastifyRequest, apiRequest: ApiReque
   }
 }
 
-/** Whether a parsed body (JSON or form fields) has U+0000 in any string, member name included. */
-function containsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value) || depth > 64) return false;
-  return Object.entries(value).some(([name, member]) => name.includes('\u0000') || containsNul(member, depth + 1));
+/**
+ * NUL and ill-formed UTF-16 in the body, the query, the path or a header value would fail on the insert (they
+ * used to surface as 500s): refused up front with the operation's 400 code (storable-strings.ts).
+ */
+function refuseUnstorableStrings(c: Context, req: FastifyRequest, apiRequest: ApiRequest): void {
+  const found =
+    findUnstorableString(apiRequest.body, 'body') ??
+    findUnstorableString(apiRequest.query, 'query') ??
+    findUnstorableString(c.request?.params, 'path') ??
+    findUnstorableString(req.headers, 'header');
+  if (!found) return;
+  throw refusal(c, `${found.where} ${found.problem}.`, /^body\.([^.[]+)/.exec(found.where)?.[1]);
 }
 
 interface AjvError {

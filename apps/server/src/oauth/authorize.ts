@@ -8,11 +8,12 @@ import type { OperationInput, RawResult } from '../http/operation.ts';
 import { findClient } from './clients.ts';
 import { authorizationErrorPage } from './error-page.ts';
 import { storePendingRequest } from './pending-requests.ts';
-import { findRegisteredRedirect } from './redirect-uris.ts';
+import { findRegisteredRedirect, matchTrustedRedirect } from './redirect-uris.ts';
 import { authorizationError } from './redirect-response.ts';
 import { resolveScopes } from './requested-scopes.ts';
 import type { OAuthClientRow } from '../store/db/schema.ts';
 import { NO_STORE } from '../http/cache-control.ts';
+import { enforceRateLimit } from '../rate-limit.ts';
 
 type Query = AuthorizeData['query'];
 
@@ -35,16 +36,25 @@ export function authorizeHandlers(ctx: AppContext) {
   async function identifyClient(q: Query): Promise<{ client: OAuthClientRow; redirectUri: string } | RawResult> {
     const client = await findClient(ctx, q.client_id);
     if (!client) return authorizationErrorPage('invalid_client', 'The app asking for access is not registered with ReminderIt.');
+    let redirectUri: string;
     if (q.redirect_uri === undefined) {
       // RFC 6749 §3.1.2.3: may be omitted only when exactly one redirect URI is registered.
-      if (client.redirectUris.length === 1) return { client, redirectUri: client.redirectUris[0]! };
-      return authorizationErrorPage('invalid_request', 'The app did not say where to send you back (redirect_uri is missing).');
+      if (client.redirectUris.length !== 1) {
+        return authorizationErrorPage('invalid_request', 'The app did not say where to send you back (redirect_uri is missing).');
+      }
+      redirectUri = client.redirectUris[0]!;
+    } else {
+      if (!findRegisteredRedirect(client.redirectUris, q.redirect_uri)) {
+        return authorizationErrorPage('invalid_request', 'The address the app wants to send you back to is not one it registered.');
+      }
+      redirectUri = q.redirect_uri;
     }
-    const redirectUri = findRegisteredRedirect(client.redirectUris, q.redirect_uri);
-    if (!redirectUri) {
-      return authorizationErrorPage('invalid_request', 'The address the app wants to send you back to is not one it registered.');
+    // The trusted list is checked again here, not only at registration: a list tightened since (e.g. from whole
+    // origins to exact callbacks) then applies to clients registered under the old one.
+    if (!matchTrustedRedirect(ctx.config.trustedRedirects, redirectUri)) {
+      return authorizationErrorPage('invalid_request', 'The address the app wants to send you back to is no longer allowed by ReminderIt.');
     }
-    return { client, redirectUri: q.redirect_uri };
+    return { client, redirectUri };
   }
 
   /** Step 2: the rest of the request (errors from here on go back to the client). */
@@ -76,6 +86,9 @@ export function authorizeHandlers(ctx: AppContext) {
 
   return {
     authorize: async ({ query, raw }: OperationInput<AuthorizeData>): Promise<RawResult> => {
+      // Step 0: every call may store a pending request (KV, AUTH_REQUEST_TTL_SECONDS), so a per-IP fixed
+      // window on the shared KV bounds how many one source can leave behind (RFC 6819 §4.4.1.11).
+      await enforceRateLimit(ctx, `authorize:${raw.ip}`, ctx.config.rateLimits.authorize);
       const identified = await identifyClient(query);
       if ('status' in identified) return identified;
       const { client, redirectUri } = identified;

@@ -69,18 +69,29 @@ function pathWithin(pathname: string, prefix: string): boolean {
 }
 
 /**
- * The trusted-list entry `uri` falls under, or undefined. Prefix entries need the exact origin (scheme, host
- * and port) and a path inside the entry's prefix; the loopback entry takes http loopback URIs on any port.
- * A URI that fails the shape check matches nothing.
+ * The raw path of `uri` is the one the parser read: no dot-segments (`/a/../b`, `/a/%2e%2e/b`) resolved away,
+ * and no percent-encoded `/`, backslash or `.` that a server behind the redirect might decode into one.
+ */
+function pathAsWritten(uri: string, url: URL): boolean {
+  const raw = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/.exec(uri)?.[1] ?? '';
+  return (raw === '' ? '/' : raw) === url.pathname && !/%(2f|5c|2e)/i.test(raw);
+}
+
+/**
+ * The trusted-list entry `uri` falls under, or undefined. Exact entries match the entry's URI character for
+ * character (RFC 9700 §4.1.3): no extra path, no dot-segments, no query, no fragment, no encoding. Prefix
+ * entries need the exact origin (scheme, host and port) and a path, as written, inside the entry's prefix;
+ * the loopback entry takes http loopback URIs on any port. A URI that fails the shape check matches nothing.
  */
 export function matchTrustedRedirect(list: readonly TrustedRedirect[], uri: string): TrustedRedirect | undefined {
   if (checkRedirectUriShape(uri) !== undefined) return undefined;
   const url = parse(uri);
   if (!url) return undefined;
   return list.find((entry) =>
-    entry.kind === 'loopback'
-      ? isLoopbackRedirect(uri)
-      : url.protocol === 'https:' && url.origin === entry.origin && pathWithin(url.pathname, entry.pathPrefix),
+    entry.kind === 'exact' ? uri === entry.uri
+    : entry.kind === 'prefix' ?
+      url.protocol === 'https:' && url.origin === entry.origin && pathAsWritten(uri, url) && pathWithin(url.pathname, entry.pathPrefix)
+    : isLoopbackRedirect(uri),
   );
 }
 

@@ -107,7 +107,7 @@ function checkTrustedRedirects(trusted: readonly TrustedRedirect[], metadata: Re
     return entry;
   });
   const first = entries[0];
-  return first?.kind === 'prefix' ? first.label : (metadata.client_name ?? LOOPBACK_FALLBACK_LABEL);
+  return first !== undefined && first.kind !== 'loopback' ? first.label : (metadata.client_name ?? LOOPBACK_FALLBACK_LABEL);
 }
 
 /** Step 4: the row (secret hashed) and its audit event. */

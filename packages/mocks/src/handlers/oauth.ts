@@ -75,10 +75,13 @@ function parseUrl(value: string): URL | null {
 const isLoopback = (url: URL) => url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
 
 /** The default trusted-redirect list: claude.ai and claude.com over https, and http loopback. */
+const CLAUDE_CALLBACKS = ['https://claude.ai/api/mcp/auth_callback', 'https://claude.com/api/mcp/auth_callback'];
+
 function trustedRedirect(uri: string): boolean {
   const url = parseUrl(uri);
   if (!url || url.hash) return false;
-  return isLoopback(url) || (url.protocol === 'https:' && (url.host === 'claude.ai' || url.host === 'claude.com'));
+  // As the server's default list: loopback, and the Claude callbacks exactly.
+  return isLoopback(url) || CLAUDE_CALLBACKS.includes(uri);
 }
 
 /** Exact match, except that the port of an http loopback URI may differ (RFC 8252 §7.3). */
@@ -151,7 +154,8 @@ export function oauthHandlers(on: Router, state: MockState) {
     on<RegisterClientData, RegisterClientResponses & RegisterClientErrors>('post', '/register', async ({ request }) => {
       const body = await readJson(request);
       if (!isRecord(body) || !Array.isArray(body.redirect_uris) || body.redirect_uris.length === 0) {
-        return oauthError(400, 'invalid_client_metadata', 'redirect_uris must list at least one URI.');
+        // RFC 7591 §3.2.2: missing or invalid redirect URIs are invalid_redirect_uri.
+        return oauthError(400, 'invalid_redirect_uri', 'redirect_uris must list at least one URI.');
       }
       const uris = body.redirect_uris.map(String);
       const untrusted = uris.find((uri) => !trustedRedirect(uri));

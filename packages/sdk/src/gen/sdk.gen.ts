@@ -52,8 +52,12 @@ export const getMcpProtectedResourceMetadata = <ThrowOnError extends boolean = f
  * Register an OAuth client
  *
  * RFC 7591 §3.1 dynamic client registration. Every `redirect_uris` entry must be on the server's
- * trusted-redirect list (by default `https://claude.ai/…`, `https://claude.com/…` and http loopback
- * URIs on `127.0.0.1`, `[::1]` or `localhost`); otherwise the answer is `invalid_redirect_uri`.
+ * trusted-redirect list (by default exactly `https://claude.ai/api/mcp/auth_callback` and
+ * `https://claude.com/api/mcp/auth_callback`, and http loopback URIs on `127.0.0.1`, `[::1]` or
+ * `localhost`); otherwise the answer is `invalid_redirect_uri`. A body this contract refuses is
+ * `invalid_redirect_uri` when `redirect_uris` is missing or malformed and `invalid_client_metadata`
+ * otherwise (RFC 7591 §3.2.2; `x-invalid-request-error`), NUL characters and ill-formed Unicode
+ * (lone surrogates) included.
  * Unknown client metadata is ignored (RFC 7591 §2). A `client_secret` is issued only when
  * `token_endpoint_auth_method` is `client_secret_post` or `client_secret_basic`; it never expires
  * (`client_secret_expires_at: 0`). The response echoes the registered metadata (RFC 7591 §3.2.1).
@@ -87,7 +91,8 @@ export const registerClient = <ThrowOnError extends boolean = false>(options: Op
  * page, after logging in if there is no session.
  *
  * `redirect_uri` may be omitted only when the client registered exactly one. `resource` defaults to
- * the canonical MCP resource `<PUBLIC_URL>/mcp`.
+ * the canonical MCP resource `<PUBLIC_URL>/mcp`. What a pending request stores is bounded by the
+ * parameters' `maxLength`. Rate limited per client IP (`429`, generous: one browser never hits it).
  *
  */
 export const authorize = <ThrowOnError extends boolean = false>(options: Options<AuthorizeData, ThrowOnError>): RequestResult<unknown, AuthorizeErrors, ThrowOnError> => (options.client ?? client).get<unknown, AuthorizeErrors, ThrowOnError>({ url: '/authorize', ...options });

@@ -802,6 +802,10 @@ export type AuthorizeErrors = {
      */
     400: OAuthError;
     /**
+     * Rate limited (`rate_limited`); retry after `Retry-After` seconds.
+     */
+    429: OAuthError;
+    /**
      * An unexpected condition (`server_error`). Opaque by design; details are only logged.
      */
     500: OAuthError;
