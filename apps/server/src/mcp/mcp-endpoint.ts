@@ -31,7 +31,7 @@ import { NO_STORE } from '../http/cache-control.ts';
 import { operation, type OperationInput, type RawResult } from '../http/operation.ts';
 import { requireAudience, requireScopes } from '../keys/require-scope.ts';
 import { createMcpServer } from './mcp-server.ts';
-import { createToleranceLog, decideEra } from './protocol-era.ts';
+import { createToleranceLog, decideEra, envelopeRevision, MODERN_REVISION } from './protocol-era.ts';
 import { scopesNeededBy } from './required-scopes.ts';
 import { isJsonRpcError, transportRefusal } from './transport-refusal.ts';
 
@@ -79,7 +79,9 @@ export function mcpHandlers(ctx: AppContext) {
       const response = legacy
         ? await serveLegacy(ctx, caller, request, input.body)
         : await modern.fetch(request, { authInfo: authInfoFor(caller), parsedBody: input.body });
-      return relay(response, legacy);
+      // A refusal is a JSON-RPC error only for a request that claims 2026-07-28 (envelope or header).
+      const claimsModern = envelopeRevision(input.body) !== undefined || headers.get('mcp-protocol-version') === MODERN_REVISION;
+      return relay(response, !legacy && claimsModern);
     }),
 
     // Streamable HTTP lets a 2025 client open a server-to-client SSE stream with GET; a stateless server has
@@ -115,10 +117,10 @@ async function serveLegacy(ctx: AppContext, caller: Caller, request: Request, bo
 const MODERN_JSON_RPC_STATUSES = new Set([400, 404]);
 
 /** The SDK's answer as this endpoint's response; other refusals become the API's one error shape (transport-refusal.ts). */
-async function relay(response: Response, legacy: boolean): Promise<RawResult> {
+async function relay(response: Response, modern: boolean): Promise<RawResult> {
   const body = await response.text();
   if (!response.ok) {
-    if (!legacy && MODERN_JSON_RPC_STATUSES.has(response.status) && isJsonRpcError(body)) {
+    if (modern && MODERN_JSON_RPC_STATUSES.has(response.status) && isJsonRpcError(body)) {
       return { status: response.status, headers: NO_STORE, body, contentType: 'application/json' };
     }
     const refusal = transportRefusal(response.status, body);

@@ -26,11 +26,15 @@ export function assertResponseProperties(req: FuzzRequest, res: LightMyRequestRe
   if (res.statusCode >= 400 && contentType.startsWith('application/json')) {
     const body = res.json() as Record<string, unknown>;
     const keys = Object.keys(body).sort();
+    // MCP 2026-07-28 refusals on /mcp are JSON-RPC error responses carrying the request id (the contract
+    // declares them there, and the response check above has validated this one against it).
+    const jsonRpcError = req.url.split('?')[0] === '/mcp' && body.jsonrpc === '2.0' && typeof (body.error as { code?: unknown })?.code === 'number';
     const shapeOk =
-      typeof body.error === 'string' &&
+      jsonRpcError ||
+      (typeof body.error === 'string' &&
       ERROR_CODES.has(body.error) &&
       keys.every((k) => k === 'error' || k === 'error_description') &&
-      (body.error_description === undefined || typeof body.error_description === 'string');
+      (body.error_description === undefined || typeof body.error_description === 'string'));
     if (!shapeOk) throw new Error(`error body is not {error, error_description}: ${where}`);
   } else if (res.statusCode >= 400 && !(req.url.startsWith('/authorize') && contentType.startsWith('text/html'))) {
     throw new Error(`error response is not JSON (${contentType || 'no content type'}): ${where}`);
