@@ -12,6 +12,9 @@ export default defineConfig({
     // run sharing 2 cores. Waits on processes fail at once when they exit (@reminderit/testkit), so these
     // only bound a hang.
     testTimeout: 60_000,
+    // One worker per core (vitest's default leaves one idle): this suite is the long pole of ./run test and
+    // runs alone once the other packages are done. Suites are independent (own ports, databases, key prefixes).
+    maxWorkers: '100%',
     hookTimeout: 120_000,
   },
 });
