@@ -8,7 +8,7 @@ import { signUpUser } from './support/flow.ts';
 import { createManualKey } from './support/manual-keys.ts';
 import { buildTestApp } from './support/test-app.ts';
 
-it('drains the request in flight and answers a request arriving during the drain with 503 in the error shape', { timeout: 60_000 }, async () => {
+it('drains the request in flight and answers a request arriving during the drain with 503 in the error shape', { timeout: 120_000 }, async () => {
   const t = await buildTestApp();
   const user = await signUpUser(t);
   const key = await createManualKey(t, user, ['reminders:read']);

@@ -13,6 +13,11 @@ export function answerWhileDraining(app: FastifyInstance): void {
   app.addHook('preClose', async () => {
     draining = true;
   });
+  // Node closes idle keep-alive connections once, when closing starts; one that turns idle later (its
+  // in-flight response just sent) would hold the drain until its keep-alive timeout. Close those as they go.
+  app.addHook('onResponse', async () => {
+    if (draining) setImmediate(() => app.server.closeIdleConnections());
+  });
   app.addHook('onRequest', async (req, reply) => {
     // /readyz keeps its own contract (the Readiness body); storage is closed only after the drain.
     if (!draining || req.url.split('?', 1)[0] === READINESS_PATH) return;

@@ -1,0 +1,108 @@
+// The requests the fault suite sends during outages, measured from outside over HTTP, and the verdict on
+// each answer: served as in good times, or 503 temporarily_unavailable + Retry-After; never 401, never slow.
+import { randomUUID } from 'node:crypto';
+import { createPkcePair } from '@reminderit/sdk';
+
+export interface Fixture {
+  baseUrl: string;
+  key: string;
+  clientId: string;
+  cookie: string;
+  email: string;
+}
+
+export interface Answer {
+  endpoint: string;
+  status: number;
+  error: string | undefined;
+  retryAfter: string | null;
+  ms: number;
+}
+
+const PASSWORD = 'correct horse battery staple';
+export const REDIRECT = 'https://claude.ai/api/mcp/auth_callback';
+/** What an endpoint answers when storage is fine. */
+export const SERVED: Record<string, number> = {
+  '/mcp (valid key)': 200,
+  '/authorize': 302,
+  '/token': 400, // a made-up code: invalid_grant, once storage has been asked
+  '/register': 201,
+  login: 200,
+  signup: 201,
+  '/readyz': 200,
+};
+
+type Probe = (f: Fixture) => Promise<Response>;
+
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+});
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+const probes: Record<string, Probe> = {
+  '/mcp (valid key)': (f) =>
+    fetch(`${f.baseUrl}/mcp`, json({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, {
+      authorization: `Bearer ${f.key}`,
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-06-18',
+    })),
+  '/authorize': async (f) => {
+    const { codeChallenge } = await createPkcePair();
+    const q = new URLSearchParams({ response_type: 'code', client_id: f.clientId, redirect_uri: REDIRECT, code_challenge: codeChallenge, code_challenge_method: 'S256', state: 's' });
+    return fetch(`${f.baseUrl}/authorize?${q}`, { headers: { cookie: f.cookie }, redirect: 'manual' });
+  },
+  '/token': (f) =>
+    fetch(`${f.baseUrl}/token`, form({ grant_type: 'authorization_code', code: randomUUID(), code_verifier: 'v'.repeat(43), redirect_uri: REDIRECT, client_id: f.clientId })),
+  '/register': (f) => fetch(`${f.baseUrl}/register`, json({ client_name: 'Fault probe', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' })),
+  login: (f) => fetch(`${f.baseUrl}/api/auth/login`, json({ email: f.email, password: PASSWORD })),
+  signup: (f) => fetch(`${f.baseUrl}/api/auth/signup`, json({ email: `probe-${randomUUID()}@example.com`, password: PASSWORD })),
+  '/readyz': (f) => fetch(`${f.baseUrl}/readyz`),
+};
+
+export const ENDPOINTS = Object.keys(probes);
+
+export async function probe(f: Fixture, endpoint: string): Promise<Answer> {
+  const started = performance.now();
+  const res = await probes[endpoint]!(f);
+  const text = await res.text();
+  const ms = Math.round(performance.now() - started);
+  let error: string | undefined;
+  try {
+    error = (JSON.parse(text) as { error?: string }).error;
+  } catch {
+    error = undefined;
+  }
+  return { endpoint, status: res.status, error, retryAfter: res.headers.get('retry-after'), ms };
+}
+
+export function probeAll(f: Fixture): Promise<Answer[]> {
+  return Promise.all(ENDPOINTS.map((endpoint) => probe(f, endpoint)));
+}
+
+/** Served as in good times, or refused as an outage in the one error shape (readiness: its own 503 body). */
+export function acceptableDuringOutage(a: Answer): boolean {
+  if (a.status === SERVED[a.endpoint]) return true;
+  if (a.endpoint === '/readyz') return a.status === 503;
+  return a.status === 503 && a.error === 'temporarily_unavailable' && a.retryAfter !== null;
+}
+
+export async function setUpFixture(baseUrl: string): Promise<Fixture> {
+  const email = `fault-${randomUUID()}@example.com`;
+  const signup = await fetch(`${baseUrl}/api/auth/signup`, json({ email, password: PASSWORD }));
+  if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${await signup.text()}`);
+  const cookie = signup.headers.getSetCookie().map((c) => c.split(';', 1)[0]).join('; ');
+  const { csrf_token: csrf } = (await signup.json()) as { csrf_token: string };
+  const created = await fetch(`${baseUrl}/api/keys`, json({ label: 'fault', scopes: ['reminders:read'] }, { cookie, 'x-csrf-token': csrf }));
+  if (created.status !== 201) throw new Error(`key: ${created.status} ${await created.text()}`);
+  const { secret } = (await created.json()) as { secret: string };
+  const reg = await fetch(`${baseUrl}/register`, json({ client_name: 'Fault suite', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' }));
+  if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
+  const { client_id: clientId } = (await reg.json()) as { client_id: string };
+  return { baseUrl, key: secret, clientId, cookie, email };
+}
