@@ -140,7 +140,10 @@ export function ExpiredRequest({ session }: { session: Session | undefined }) {
   return (
     <Layout session={session}>
       <PageTitle title="Request expired">This request has expired</PageTitle>
-      <p className="lead">This link to connect an app to ReminderIt is no longer valid: each one works once, for 10 minutes.</p>
+      <p className="lead">
+        This link to connect an app to ReminderIt is not valid here: each one works once, for 10 minutes, and only in the
+        browser and the account that started it.
+      </p>
       <p>Go back to the app you were connecting (for example Claude) and connect to ReminderIt again.</p>
       <p>
         <Link to="/keys">See your API keys</Link>

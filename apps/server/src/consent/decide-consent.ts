@@ -6,16 +6,21 @@ import type { AppContext } from '../context.ts';
 import { unauthorized } from '../errors.ts';
 import { operation } from '../http/operation.ts';
 import { issueCode } from '../oauth/authorization-codes.ts';
-import { takePendingRequest } from '../oauth/pending-requests.ts';
+import { claimPendingRequest } from '../oauth/consent-binding.ts';
+import { readPendingRequest, takePendingRequest } from '../oauth/pending-requests.ts';
 import { authorizationError, redirectWithParams } from '../oauth/redirect-response.ts';
 import { consentRequestNotFound } from './get-consent-request.ts';
 import { NO_STORE } from '../http/cache-control.ts';
 
 export function decideConsent(ctx: AppContext) {
   const issuer = ctx.config.publicUrl;
-  return operation<DecideConsentData, DecideConsentResponses>(async ({ path, body, auth }) => {
+  return operation<DecideConsentData, DecideConsentResponses>(async ({ path, body, auth, raw }) => {
     if (!auth.session) throw unauthorized('Sign in first.');
-    const pending = await takePendingRequest(ctx, path.requestId);
+    // Checked before taking, so that someone else's attempt leaves the owner's request in place.
+    const stored = await readPendingRequest(ctx, path.requestId);
+    if (!stored || !claimPendingRequest(ctx, raw, auth.session, stored)) throw consentRequestNotFound();
+    const taken = await takePendingRequest(ctx, path.requestId);
+    const pending = taken ? claimPendingRequest(ctx, raw, auth.session, taken) : undefined;
     if (!pending) throw consentRequestNotFound();
     let redirectTo: string;
     if (body.decision === 'allow') {

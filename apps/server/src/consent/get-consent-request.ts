@@ -1,23 +1,30 @@
 // GET /api/consent/{requestId}: what the consent page shows about a pending authorization request.
 import type { GetConsentRequestData, GetConsentRequestResponses } from '@reminderit/sdk';
 import type { AppContext } from '../context.ts';
-import { notFound } from '../errors.ts';
+import { notFound, unauthorized } from '../errors.ts';
 import { operation } from '../http/operation.ts';
 import { findClient } from '../oauth/clients.ts';
-import { readPendingRequest } from '../oauth/pending-requests.ts';
+import { claimPendingRequest } from '../oauth/consent-binding.ts';
+import { readPendingRequest, updatePendingRequest } from '../oauth/pending-requests.ts';
 import { isLoopbackRedirect } from '../oauth/redirect-uris.ts';
 import { SCOPES } from '../oauth/scopes.ts';
 import type { Scope } from '@reminderit/sdk';
 import { NO_STORE } from '../http/cache-control.ts';
 
+/** One answer for unknown, expired, answered and someone else's requests (consent-binding.ts). */
 export const consentRequestNotFound = () =>
-  notFound('This sign-in request has expired or was already answered. Go back to the app and connect again.');
+  notFound(
+    'This sign-in request has expired, was already answered or was started in another browser or account. Go back to the app and connect again.',
+  );
 
 export function getConsentRequest(ctx: AppContext) {
-  return operation<GetConsentRequestData, GetConsentRequestResponses>(async ({ path }) => {
-    const pending = await readPendingRequest(ctx, path.requestId);
+  return operation<GetConsentRequestData, GetConsentRequestResponses>(async ({ path, auth, raw }) => {
+    if (!auth.session) throw unauthorized('Sign in first.');
+    const stored = await readPendingRequest(ctx, path.requestId);
+    const pending = stored ? claimPendingRequest(ctx, raw, auth.session, stored) : undefined;
     const client = pending ? await findClient(ctx, pending.clientId) : undefined;
     if (!pending || !client) throw consentRequestNotFound();
+    if (stored?.userId === undefined) await updatePendingRequest(ctx, path.requestId, pending);
     return {
       status: 200,
       headers: NO_STORE,

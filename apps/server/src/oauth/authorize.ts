@@ -7,7 +7,8 @@ import type { AppContext } from '../context.ts';
 import type { OperationInput, RawResult } from '../http/operation.ts';
 import { findClient } from './clients.ts';
 import { authorizationErrorPage } from './error-page.ts';
-import { storePendingRequest } from './pending-requests.ts';
+import { bindBrowser } from './consent-binding.ts';
+import { type PendingRequest, storePendingRequest } from './pending-requests.ts';
 import { findRegisteredRedirect, matchTrustedRedirect } from './redirect-uris.ts';
 import { authorizationError } from './redirect-response.ts';
 import { resolveScopes } from './requested-scopes.ts';
@@ -75,13 +76,17 @@ export function authorizeHandlers(ctx: AppContext) {
     return { scopes, resource, codeChallenge: q.code_challenge };
   }
 
-  /** Step 3: store the pending request and send the browser to consent (via log-in when signed out). */
-  async function sendToConsent(req: FastifyRequest, pending: Parameters<typeof storePendingRequest>[1]): Promise<RawResult> {
-    const requestId = await storePendingRequest(ctx, pending);
+  /**
+   * Step 3: store the pending request, bound to this browser (and to its user when signed in:
+   * consent-binding.ts), and send the browser to consent (via log-in when signed out).
+   */
+  async function sendToConsent(req: FastifyRequest, checked: Omit<PendingRequest, 'browserHash' | 'userId' | 'expiresAt'>): Promise<RawResult> {
+    const session = await readSession(ctx, req);
+    const { setCookie, browserHash } = bindBrowser(ctx, req);
+    const requestId = await storePendingRequest(ctx, { ...checked, browserHash, ...(session ? { userId: session.userId } : {}) });
     const consentPath = `/consent?request_id=${encodeURIComponent(requestId)}`;
-    const signedIn = (await readSession(ctx, req)) !== undefined;
-    const location = signedIn ? consentPath : `/login?next=${encodeURIComponent(consentPath)}`;
-    return { status: 302, headers: { location, ...NO_STORE } };
+    const location = session ? consentPath : `/login?next=${encodeURIComponent(consentPath)}`;
+    return { status: 302, headers: { location, 'set-cookie': setCookie, ...NO_STORE } };
   }
 
   return {

@@ -13,6 +13,10 @@ export interface PendingRequest {
   state: string | undefined;
   scopes: string[];
   resource: string;
+  /** SHA-256 of the browser-binding cookie set at /authorize (consent-binding.ts); never the value. */
+  browserHash: string;
+  /** The user the request belongs to, once known (signed in at /authorize, or after log-in). */
+  userId?: string;
   expiresAt: number;
 }
 
@@ -29,6 +33,12 @@ export async function storePendingRequest(ctx: Pick<AppContext, 'kv' | 'clock' |
 export async function readPendingRequest(ctx: Pick<AppContext, 'kv'>, id: string): Promise<PendingRequest | undefined> {
   const raw = await ctx.kv.get(key(id));
   return raw ? (JSON.parse(raw) as PendingRequest) : undefined;
+}
+
+/** Stores the request again (e.g. now bound to a user) for what is left of its lifetime. */
+export async function updatePendingRequest(ctx: Pick<AppContext, 'kv' | 'clock'>, id: string, request: PendingRequest): Promise<void> {
+  const ttlMs = request.expiresAt - ctx.clock.now();
+  if (ttlMs > 0) await ctx.kv.set(key(id), JSON.stringify(request), ttlMs);
 }
 
 /** Takes the request atomically: a double-submitted decision yields one code, not two. */

@@ -216,7 +216,11 @@ export const getCurrentSession = <ThrowOnError extends boolean = false>(options?
  * Get a pending authorization request
  *
  * What the consent page shows: the client, where the browser will be sent, the scopes asked for and
- * when the request expires. `404` when the request is unknown or has expired (10 minutes).
+ * when the request expires. A pending request belongs to the browser that opened `/authorize` (its
+ * binding cookie) and to the user signed in there — or, when it was opened signed out, to the user whose
+ * session first reads it from that browser. `404` when the request is unknown, has expired (10 minutes),
+ * or belongs to another browser or user: the same answer in every case, so nothing about someone
+ * else's request is revealed.
  *
  */
 export const getConsentRequest = <ThrowOnError extends boolean = false>(options: Options<GetConsentRequestData, ThrowOnError>): RequestResult<GetConsentRequestResponses, GetConsentRequestErrors, ThrowOnError> => (options.client ?? client).get<GetConsentRequestResponses, GetConsentRequestErrors, ThrowOnError>({
@@ -235,7 +239,9 @@ export const getConsentRequest = <ThrowOnError extends boolean = false>(options:
  * Records the user's decision and consumes the pending request. `allow` → a single-use
  * authorization code (≤ 60 s) is issued and `redirect_to` is `redirect_uri?code=…&state=…&iss=…`.
  * `deny` → `redirect_to` is `redirect_uri?error=access_denied&state=…&iss=…`. The consent page
- * navigates the browser to `redirect_to`. Requires the CSRF token.
+ * navigates the browser to `redirect_to`. Requires the CSRF token. Only the request's own browser and
+ * user may answer it (see `getConsentRequest`); anyone else gets the unknown-request `404` and the
+ * request stays pending for its owner.
  *
  */
 export const decideConsent = <ThrowOnError extends boolean = false>(options: Options<DecideConsentData, ThrowOnError>): RequestResult<DecideConsentResponses, DecideConsentErrors, ThrowOnError> => (options.client ?? client).post<DecideConsentResponses, DecideConsentErrors, ThrowOnError>({
