@@ -1,9 +1,8 @@
 // The example against the real server: every step of the partner flow, the typed errors it meets, and the
 // `flow` script's output (which must never show a whole key).
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { createClient, isReminderItError, token, unwrap } from '@reminderit/sdk';
+import { startProcess } from '@reminderit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REDIRECT_URI, type FlowResult, runPartnerFlow } from '../src/partner-flow.ts';
 import { type RunningServer, startServer } from './server-process.ts';
@@ -87,10 +86,16 @@ describe('the partner flow against the real server', () => {
 describe('the flow script', () => {
   it('runs the whole flow against REMINDERIT_URL and prints each step without secrets', async () => {
     const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-    const { stdout } = await promisify(execFile)(process.execPath, [main], {
-      env: { ...process.env, REMINDERIT_URL: server.baseUrl },
-      timeout: 20_000,
+    const script = await startProcess({
+      name: 'flow script',
+      command: process.execPath,
+      args: [main],
+      env: { REMINDERIT_URL: server.baseUrl },
+      ready: /^done$/m,
+      timeoutMs: 60_000,
     });
+    expect(await script.exited).toEqual({ code: 0, signal: null });
+    const stdout = script.output();
     expect(stdout).toContain('10. after revocation: 401 invalid_token');
     expect(stdout.trimEnd().endsWith('done')).toBe(true);
     expect(stdout).not.toMatch(FULL_KEY);

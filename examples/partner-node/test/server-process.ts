@@ -1,14 +1,18 @@
 // Starts the real ReminderIt server (apps/server/src/main.ts) as a child process on a free port, with
-// embedded storage (PGlite in a temp dir, in-memory KV), and stops it again.
-import { type ChildProcess, spawn } from 'node:child_process';
+// embedded storage (PGlite in a temp dir, in-memory KV) and an env of its own (nothing from the caller's
+// shell), waits until it logs that it is up, and stops it again. A server that exits while starting fails
+// the suite at once with its output.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type RunningProcess, StartProcessError, startProcess } from '@reminderit/testkit';
 
 const SERVER_DIR = fileURLToPath(new URL('../../../apps/server/', import.meta.url));
-const READY_TIMEOUT_MS = 45_000;
+// Spec compilation + PGlite migrations: ~5 s alone, much more with every other suite on 2 cores. An early
+// exit fails at once; this budget only bounds a server that hangs while starting.
+const READY_TIMEOUT_MS = 90_000;
 
 export interface RunningServer {
   baseUrl: string;
@@ -27,38 +31,45 @@ async function freePort(): Promise<number> {
   });
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+async function startOnce(dataDir: string): Promise<{ baseUrl: string; child: RunningProcess }> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // process.execPath: the Node (>= 22.18, type stripping) running these tests.
+  const child = await startProcess({
+    name: 'ReminderIt server',
+    command: process.execPath,
+    args: ['src/main.ts'],
+    cwd: SERVER_DIR,
+    env: { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    ready: /ReminderIt connector auth is up/,
+    timeoutMs: READY_TIMEOUT_MS,
+  });
+  return { baseUrl, child };
 }
 
 export async function startServer(): Promise<RunningServer> {
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'rmt-partner-example-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'TRUSTED_REDIRECTS', 'TRUST_PROXY']) delete env[name];
-  // process.execPath: the Node (>= 22.18, type stripping) running these tests.
-  const child = spawn(process.execPath, ['src/main.ts'], { cwd: SERVER_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); // graceful shutdown in main.ts
-    await exited(child);
-    await rm(dataDir, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    try {
-      if ((await fetch(`${baseUrl}/healthz`)).ok) return { baseUrl, output: () => output, stop };
-    } catch {
-      // not listening yet
+  try {
+    let started: Awaited<ReturnType<typeof startOnce>> | undefined;
+    for (let attempt = 1; !started; attempt++) {
+      try {
+        started = await startOnce(dataDir);
+      } catch (err) {
+        // Another suite took the port between freePort() and listen(): try another one.
+        if (!(err instanceof StartProcessError && err.output.includes('EADDRINUSE') && attempt < 3)) throw err;
+      }
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const { baseUrl, child } = started;
+    return {
+      baseUrl,
+      output: child.output,
+      stop: async () => {
+        await child.stop(); // SIGTERM: graceful shutdown in main.ts
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
   }
-  await stop();
-  throw new Error(`server did not become healthy (exit code ${child.exitCode}):\n${output}`);
 }
