@@ -10,6 +10,7 @@ const PASSWORD = 'correct horse battery staple';
 interface Res {
   statusCode: number;
   headers: Record<string, unknown>;
+  cookies?: { name: string; value: string }[];
   json(): any;
 }
 
@@ -42,11 +43,19 @@ function logOut(t: TestApp, cookie: string, csrf?: string) {
   });
 }
 
-/** The one Set-Cookie header of a response. */
+/** The session's Set-Cookie header of a response (sign-in also sets the known-device cookie). */
 function setCookie(res: Res): string {
   const header = res.headers['set-cookie'];
-  expect(typeof header).toBe('string');
-  return header as string;
+  const session = [header].flat().filter((h): h is string => typeof h === 'string' && h.startsWith('rmt_session='));
+  expect(session).toHaveLength(1);
+  return session[0]!;
+}
+
+/** `rmt_device=<token>` from a sign-in response. */
+function deviceCookieOf(res: Res): string {
+  const cookie = res.cookies?.find((c) => c.name === 'rmt_device');
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+  return `rmt_device=${cookie!.value}`;
 }
 
 /** `rmt_session=<id>` to send back, from a response's Set-Cookie. */
@@ -244,6 +253,69 @@ describe('log-in rate limit', () => {
     expectOAuthError(await logIn(t, account.email, PASSWORD, { ip }), 429, 'rate_limited');
     t.clock.advance(60_000);
     expect((await logIn(t, account.email, PASSWORD, { ip })).statusCode).toBe(200);
+  });
+});
+
+// Issue 11 finding 5: ten wrong passwords from anywhere used to lock the owner out from every IP.
+describe('log-in lock-out protection (known devices)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp({ env: { RATE_LIMIT_LOGIN_MAX: '3', RATE_LIMIT_LOGIN_WINDOW_SECONDS: '60' } });
+  });
+  afterAll(() => t.close());
+  beforeEach(() => t.clock.advance(60_000));
+
+  /** An attacker spends the account's anonymous budget from many IPs. */
+  async function flood(email: string) {
+    for (let i = 0; i < 4; i++) await logIn(t, email, 'not the right password', { ip: `198.51.100.${50 + i}` });
+    expectOAuthError(await logIn(t, email, PASSWORD, { ip: '198.51.100.60' }), 429, 'rate_limited');
+  }
+
+  it("lets a device that signed in before still sign in while the account's shared budget is spent", async () => {
+    const account = await signedUp(t);
+    t.clock.advance(60_000);
+    const first = await logIn(t, account.email, PASSWORD, { ip: '203.0.113.40' });
+    expect(first.statusCode).toBe(200);
+    const device = deviceCookieOf(first);
+    await flood(account.email);
+    // The owner's browser, even from another IP: its own budget.
+    const again = await logIn(t, account.email, PASSWORD, { ip: '203.0.113.41', headers: { cookie: device } });
+    expect(again.statusCode).toBe(200);
+    // The cookie is rotated on every sign-in: the old token is forgotten.
+    const rotated = deviceCookieOf(again);
+    expect(rotated).not.toBe(device);
+    expectOAuthError(await logIn(t, account.email, PASSWORD, { ip: '203.0.113.42', headers: { cookie: device } }), 429, 'rate_limited');
+    expect((await logIn(t, account.email, PASSWORD, { ip: '203.0.113.42', headers: { cookie: rotated } })).statusCode).toBe(200);
+  });
+
+  it('counts a known device as the device that signed up, too', async () => {
+    const res = await signUp(t, freshEmail());
+    const device = deviceCookieOf(res);
+    const email = res.json().user.email as string;
+    await flood(email);
+    expect((await logIn(t, email, PASSWORD, { ip: '203.0.113.43', headers: { cookie: device } })).statusCode).toBe(200);
+  });
+
+  it('still throttles guesses from a known device, on its own budget', async () => {
+    const account = await signedUp(t);
+    const device = deviceCookieOf(await logIn(t, account.email, PASSWORD, { ip: '203.0.113.44' }));
+    t.clock.advance(60_000);
+    for (let i = 0; i < 3; i++) {
+      expectOAuthError(await logIn(t, account.email, 'not the right password', { ip: `203.0.113.${45 + i}`, headers: { cookie: device } }), 401, 'unauthorized');
+    }
+    expectOAuthError(await logIn(t, account.email, PASSWORD, { ip: '203.0.113.49', headers: { cookie: device } }), 429, 'rate_limited');
+    // …which is not the account's shared budget: an unknown device may still try.
+    expect((await logIn(t, account.email, PASSWORD, { ip: '203.0.113.50' })).statusCode).toBe(200);
+  });
+
+  it("gives no budget for another account: a device cookie counts only for the account it signed in to", async () => {
+    const mine = await signedUp(t);
+    const victim = await signedUp(t);
+    const device = deviceCookieOf(await logIn(t, mine.email, PASSWORD, { ip: '203.0.113.51' }));
+    t.clock.advance(60_000);
+    await flood(victim.email);
+    expectOAuthError(await logIn(t, victim.email, PASSWORD, { ip: '203.0.113.52', headers: { cookie: device } }), 429, 'rate_limited');
+    expectOAuthError(await logIn(t, victim.email, PASSWORD, { ip: '203.0.113.53', headers: { cookie: 'rmt_device=forged' } }), 429, 'rate_limited');
   });
 });
 

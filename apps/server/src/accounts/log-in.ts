@@ -1,7 +1,7 @@
 // POST /api/auth/login — check email and password, start a session.
 import type { LogInData, LogInResponses } from '@reminderit/sdk';
+import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { sha256Hex } from '../crypto.ts';
 import { unauthorized } from '../errors.ts';
 import { operation } from '../http/operation.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
@@ -9,16 +9,19 @@ import type { UserRow } from '../store/db/schema.ts';
 import { assertSameOrigin } from './login-csrf.ts';
 import { burnVerification, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import { startSession } from './session-response.ts';
-import { findUserByEmail, normalizeEmail, updatePasswordHash } from './users.ts';
+import { findUserByEmail, updatePasswordHash } from './users.ts';
+import { accountHash, knownDeviceBucket } from './known-devices.ts';
 
 /**
  * OWASP Authentication Cheat Sheet, "Protect Against Automated Attacks": throttle per client IP (one
- * source guessing many accounts) and per account (many sources guessing one). The email is hashed so the
- * KV holds no addresses.
+ * source guessing many accounts) and per account (many sources guessing one). A device that signed in to
+ * this account before has a per-account budget of its own (known-devices.ts), so nobody can lock the owner
+ * out by spending the shared one. The email is hashed so the KV holds no addresses.
  */
-async function throttle(ctx: AppContext, ip: string, email: string): Promise<void> {
-  await enforceRateLimit(ctx, `login:ip:${ip}`, ctx.config.rateLimits.login);
-  await enforceRateLimit(ctx, `login:email:${sha256Hex(normalizeEmail(email))}`, ctx.config.rateLimits.login);
+async function throttle(ctx: AppContext, req: FastifyRequest, email: string): Promise<void> {
+  await enforceRateLimit(ctx, `login:ip:${req.ip}`, ctx.config.rateLimits.login);
+  const bucket = (await knownDeviceBucket(ctx, req, email)) ?? `login:email:${accountHash(email)}`;
+  await enforceRateLimit(ctx, bucket, ctx.config.rateLimits.login);
 }
 
 /**
@@ -40,7 +43,7 @@ async function upgradeHashIfNeeded(ctx: AppContext, user: UserRow, password: str
 export function logInHandler(ctx: AppContext) {
   return operation<LogInData, LogInResponses>(async ({ body, raw: req }) => {
     assertSameOrigin(ctx, req);
-    await throttle(ctx, req.ip, body.email);
+    await throttle(ctx, req, body.email);
     const user = await checkCredentials(ctx, body.email, body.password);
     await upgradeHashIfNeeded(ctx, user, body.password);
     const { body: session, headers } = await startSession(ctx, req, user);

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { NO_STORE } from '../http/cache-control.ts';
 import type { UserRow } from '../store/db/schema.ts';
+import { rememberDevice } from './known-devices.ts';
 import { createSession, destroySession, readSession, sessionCookie } from './sessions.ts';
 
 /** Responses carrying a CSRF token are never cached (OWASP Session Management Cheat Sheet, "Web Content Caching"). */
@@ -21,12 +22,14 @@ export async function startSession(
   ctx: Pick<AppContext, 'kv' | 'config'>,
   req: FastifyRequest,
   user: UserRow,
-): Promise<{ body: Session; headers: Record<string, string> }> {
+): Promise<{ body: Session; headers: Record<string, string | string[]> }> {
   const previous = await readSession(ctx, req);
   if (previous) await destroySession(ctx, previous.sessionHash);
   const { sessionId, csrfToken } = await createSession(ctx, user);
+  // This browser now knows the password: it becomes a known device for the account (known-devices.ts).
+  const device = await rememberDevice(ctx, req, user.email);
   return {
     body: { user: userBody(user), csrf_token: csrfToken },
-    headers: { 'set-cookie': sessionCookie(ctx, sessionId), ...NO_STORE },
+    headers: { 'set-cookie': [sessionCookie(ctx, sessionId), device], ...NO_STORE },
   };
 }
