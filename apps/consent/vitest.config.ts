@@ -9,5 +9,7 @@ export default defineConfig({
     setupFiles: ['./test/setup.ts'],
     include: ['test/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    // Outlasts test/setup.ts's 15 s async-util bound: a page test is seconds at most, even on 2 loaded cores.
+    testTimeout: 30_000,
   },
 });
