@@ -16,5 +16,8 @@ export default defineConfig({
     // runs alone once the other packages are done. Suites are independent (own ports, databases, key prefixes).
     maxWorkers: '100%',
     hookTimeout: 120_000,
+    // expect.poll waits on real state (a page rendered, a callback hit); its 1 s default is less than one page
+    // load in a browser sharing 2 cores with the whole run. A poll still ends as soon as its condition holds.
+    expect: { poll: { timeout: 15_000 } },
   },
 });
