@@ -249,12 +249,15 @@ describe('MCP tool failures', () => {
     const logged: unknown[] = [];
     const log = { error: (obj: unknown) => logged.push(obj) } as unknown as Parameters<typeof guarded>[0]['log'];
     const key = { keyId: 'k1', userId, clientId: null, label: 'test', scopes: SCOPES, resource: t.config.mcpResource };
-    const run = guarded({ app: { config: t.config, db: t.db, kv: t.kv, clock: t.clock }, key, log }, 'boom', async () => {
+    const outages: unknown[] = [];
+    const tool = { app: { config: t.config, db: t.db, kv: t.kv, clock: t.clock }, key, log, storageOutage: (err: unknown) => outages.push(err) };
+    const run = guarded(tool, 'boom', async () => {
       throw new Error('connection to postgres://secret@db failed');
     });
     const result = await run();
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result)).not.toContain('postgres://');
     expect(logged).toHaveLength(1);
+    expect(outages).toHaveLength(0);
   });
 });
