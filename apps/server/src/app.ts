@@ -65,7 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   installErrorHandling(app);
-  answerWhileDraining(app);
+  const draining = answerWhileDraining(app);
   installDnsRebindingGuard(app, config);
 
   await routeThroughSpec(
@@ -81,7 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...apiKeyHandlers(ctx),
       ...reminderHandlers(ctx),
       ...mcpHandlers(ctx),
-      ...healthHandlers(ctx),
+      ...healthHandlers({ ...ctx, draining }),
       ...docsHandlers(ctx),
     },
     {
