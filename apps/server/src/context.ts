@@ -10,6 +10,9 @@ export interface AppContext {
   db: Database;
   kv: Kv;
   clock: Clock;
-  /** How Client ID Metadata Documents are fetched (oauth/safe-fetch.ts): resolver, deadline, size bound. */
-  clientMetadataFetch: SafeFetchOptions;
+  /**
+   * How Client ID Metadata Documents are fetched (oauth/safe-fetch.ts): resolver, deadline, size bound. buildApp
+   * always sets it; absent (a hand-built context) → the defaults and config.
+   */
+  clientMetadataFetch?: SafeFetchOptions;
 }

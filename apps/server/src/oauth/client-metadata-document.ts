@@ -141,12 +141,15 @@ function cleanName(name: string): string | undefined {
 const cacheKey = (url: string) => `cimd:${sha256Hex(url)}`;
 
 /** The validated document behind `url`: from the shared KV cache, else fetched, validated and cached. */
-export async function loadClientMetadataDocument(ctx: Pick<AppContext, 'kv' | 'clock' | 'clientMetadataFetch'>, url: URL): Promise<ClientMetadataDocument> {
+export async function loadClientMetadataDocument(
+  ctx: Pick<AppContext, 'kv' | 'clock' | 'clientMetadataFetch' | 'config'>,
+  url: URL,
+): Promise<ClientMetadataDocument> {
   const cached = await ctx.kv.get(cacheKey(url.href));
   if (cached !== null) return JSON.parse(cached) as ClientMetadataDocument;
   let fetched: Awaited<ReturnType<typeof safeFetch>>;
   try {
-    fetched = await safeFetch(url, ctx.clientMetadataFetch);
+    fetched = await safeFetch(url, ctx.clientMetadataFetch ?? { ...CLIENT_METADATA_FETCH, allowLoopback: ctx.config.cimdAllowLoopbackHttp });
   } catch (err) {
     if (err instanceof FetchRefusedError) throw new MetadataDocumentError(`The app's client metadata document could not be used: ${err.message}.`);
     throw err;

@@ -113,6 +113,8 @@ export async function safeFetch(url: URL, opts: SafeFetchOptions): Promise<Fetch
       }
       return { body: Buffer.concat(chunks).toString('utf8'), headers: res.headers };
     } finally {
+      // Abandon whatever is left unread (its AbortError has no reader to go to).
+      res.body.on('error', () => {});
       res.body.destroy();
     }
   } catch (err) {
