@@ -52,10 +52,11 @@ export async function sweepExpiredClients(ctx: Pick<AppContext, 'db' | 'clock'>)
 
 /**
  * Runs the sweep in the background when no instance has run it in the last hour. Errors (a storage outage)
- * are reported to `onError` and retried at the next registration after the lease expires.
+ * are reported to `onError` and retried at the next registration after the lease expires. The promise (never
+ * rejected) is for tests; callers do not wait for it.
  */
-export function sweepExpiredClientsSoon(ctx: Pick<AppContext, 'db' | 'clock' | 'kv'>, onError: (err: unknown) => void): void {
-  void (async () => {
+export function sweepExpiredClientsSoon(ctx: Pick<AppContext, 'db' | 'clock' | 'kv'>, onError: (err: unknown) => void): Promise<void> {
+  return (async () => {
     // Both stores put their own deadline on every call (store/db/deadlines.ts, store/kv/redis-kv.ts).
     const leased = await ctx.kv.setIfAbsent(SWEEP_LEASE_KEY, String(ctx.clock.now()), CLIENT_SWEEP_INTERVAL_MS);
     if (leased) await sweepExpiredClients(ctx);

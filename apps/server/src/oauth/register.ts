@@ -148,7 +148,7 @@ export function registerHandlers(ctx: AppContext) {
       const label = checkTrustedRedirects(ctx.config.trustedRedirects, metadata);
       const created = await storeClient(ctx, metadata, label);
       // Registration hygiene: expired clients are deleted in the background (at most hourly, one instance).
-      sweepExpiredClientsSoon(ctx, (err) => raw.log.warn({ err }, 'sweeping expired OAuth clients failed'));
+      void sweepExpiredClientsSoon(ctx, (err) => raw.log.warn({ err }, 'sweeping expired OAuth clients failed'));
       return respond(created, metadata);
     }),
   };
