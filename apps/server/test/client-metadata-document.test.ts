@@ -203,7 +203,7 @@ describe('refused Client ID Metadata Documents (error page, nothing stored, no k
     ['a fragment', (o: string) => `${o}/oauth/client.json#frag`, /must not contain a fragment/],
     ['no path', (o: string) => `${o}/`, /must contain a path/],
     ['dot segments', (o: string) => `${o}/oauth/%2e%2e/client.json`, /\. or \.\. path segments/],
-    ['credentials', (o: string) => o.replace('://', '://user:pw@') + '/client.json', /user name or password/],
+    ['credentials', (o: string) => `${o.replace('://', '://user:pw@')}/client.json`, /user name or password/],
   ])('the client_id has %s', async (_what, make, reason) => {
     const before = docs.hits('/oauth/client.json') + docs.hits('/');
     await expectRefused(make(docs.origin), reason);
