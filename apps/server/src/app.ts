@@ -23,6 +23,8 @@ import { authorizeHandlers } from './oauth/authorize.ts';
 import { discoveryHandlers } from './oauth/discovery.ts';
 import { registerHandlers } from './oauth/register.ts';
 import { revokeHandlers } from './oauth/revoke.ts';
+import { CLIENT_METADATA_FETCH } from './oauth/client-metadata-document.ts';
+import type { SafeFetchOptions } from './oauth/safe-fetch.ts';
 import { tokenHandlers } from './oauth/token.ts';
 import { healthHandlers } from './ops/health.ts';
 import { reminderHandlers } from './reminders/handlers.ts';
@@ -35,6 +37,8 @@ export interface AppDeps {
   kv: Kv;
   clock?: Clock;
   logger?: FastifyBaseLogger;
+  /** Overrides for fetching Client ID Metadata Documents (tests: an injected resolver, a short deadline, a CA). */
+  clientMetadataFetch?: Partial<Omit<SafeFetchOptions, 'allowLoopback'>>;
 }
 
 /** Bodies here are small JSON or form documents; anything bigger is refused before parsing. */
@@ -42,8 +46,17 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
-  const ctx: AppContext = { config, db: deps.db, kv: deps.kv, clock: deps.clock ?? systemClock };
+  const ctx: AppContext = {
+    config,
+    db: deps.db,
+    kv: deps.kv,
+    clock: deps.clock ?? systemClock,
+    clientMetadataFetch: { ...CLIENT_METADATA_FETCH, allowLoopback: config.cimdAllowLoopbackHttp, ...deps.clientMetadataFetch },
+  };
   const loggerInstance: FastifyBaseLogger = deps.logger ?? createLogger(config.logLevel);
+  if (config.cimdAllowLoopbackHttp) {
+    loggerInstance.warn('CIMD_ALLOW_LOOPBACK_HTTP is on: client metadata documents may be fetched from loopback hosts over http (tests and local development only)');
+  }
   const app = Fastify({
     loggerInstance,
     trustProxy: config.trustProxy,

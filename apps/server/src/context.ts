@@ -2,6 +2,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Database } from './store/db/open-db.ts';
 import type { Kv } from './store/kv/kv.ts';
+import type { SafeFetchOptions } from './oauth/safe-fetch.ts';
 
 /** What every handler factory receives: the injected dependencies of buildApp(deps), clock resolved. */
 export interface AppContext {
@@ -9,4 +10,9 @@ export interface AppContext {
   db: Database;
   kv: Kv;
   clock: Clock;
+  /**
+   * How Client ID Metadata Documents are fetched (oauth/safe-fetch.ts): resolver, deadline, size bound. buildApp
+   * always sets it; absent (a hand-built context) → the defaults and config.
+   */
+  clientMetadataFetch?: SafeFetchOptions;
 }

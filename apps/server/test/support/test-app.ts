@@ -3,7 +3,7 @@
 // sends is checked against openapi.yaml (response-contract.ts).
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.ts';
+import { type AppDeps, buildApp } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
@@ -25,7 +25,7 @@ export interface TestApp {
 }
 
 export async function buildTestApp(
-  opts: { env?: Record<string, string>; db?: Database; kv?: Kv; clock?: ManualClock } = {},
+  opts: { env?: Record<string, string>; db?: Database; kv?: Kv; clock?: ManualClock; clientMetadataFetch?: AppDeps['clientMetadataFetch'] } = {},
 ): Promise<TestApp> {
   const config = loadConfig({ PUBLIC_URL: 'http://localhost:3000', LOG_LEVEL: 'info', ...opts.env });
   const clock = opts.clock ?? new ManualClock(Date.now());
@@ -39,7 +39,14 @@ export async function buildTestApp(
       done();
     },
   });
-  const app = await buildApp({ config, db, kv, clock, logger: createLogger('info', sink) });
+  const app = await buildApp({
+    config,
+    db,
+    kv,
+    clock,
+    logger: createLogger('info', sink),
+    ...(opts.clientMetadataFetch ? { clientMetadataFetch: opts.clientMetadataFetch } : {}),
+  });
   checkResponsesAgainstSpec(app); // every response is validated against the spec; violations fail the test
   await app.ready();
   return {
