@@ -10,7 +10,6 @@ import { claimPendingRequest } from '../oauth/consent-binding.ts';
 import { readPendingRequest, takePendingRequest } from '../oauth/pending-requests.ts';
 import { authorizationError, redirectWithParams } from '../oauth/redirect-response.ts';
 import { consentRequestNotFound } from './get-consent-request.ts';
-import { NO_STORE } from '../http/cache-control.ts';
 
 export function decideConsent(ctx: AppContext) {
   const issuer = ctx.config.publicUrl;
@@ -37,6 +36,6 @@ export function decideConsent(ctx: AppContext) {
     } else {
       redirectTo = authorizationError(pending.redirectUri, issuer, pending.state, 'access_denied', 'The user denied access.');
     }
-    return { status: 200, body: { redirect_to: redirectTo }, headers: NO_STORE };
+    return { status: 200, body: { redirect_to: redirectTo } };
   });
 }

@@ -9,7 +9,6 @@ import { readPendingRequest, updatePendingRequest } from '../oauth/pending-reque
 import { isLoopbackRedirect } from '../oauth/redirect-uris.ts';
 import { SCOPES } from '../oauth/scopes.ts';
 import type { Scope } from '@reminderit/sdk';
-import { NO_STORE } from '../http/cache-control.ts';
 
 /** One answer for unknown, expired, answered and someone else's requests (consent-binding.ts). */
 export const consentRequestNotFound = () =>
@@ -27,7 +26,6 @@ export function getConsentRequest(ctx: AppContext) {
     if (stored?.userId === undefined) await updatePendingRequest(ctx, path.requestId, pending);
     return {
       status: 200,
-      headers: NO_STORE,
       body: {
         request_id: path.requestId,
         client: { client_id: client.id, client_name: client.clientName, label: client.label },

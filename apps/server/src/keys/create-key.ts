@@ -5,7 +5,6 @@ import { unauthorized } from '../errors.ts';
 import { operation } from '../http/operation.ts';
 import { apiKeyBody } from './api-key-body.ts';
 import { mintKey } from './key-store.ts';
-import { NO_STORE } from '../http/cache-control.ts';
 
 export function createKeyHandler(ctx: AppContext) {
   return operation<CreateApiKeyData, CreateApiKeyResponses>(async ({ body, auth }) => {
@@ -19,6 +18,6 @@ export function createKeyHandler(ctx: AppContext) {
       resource: ctx.config.mcpResource,
     });
     // Shown once and never cached (RFC 6749 §5.1 asks the same of access tokens, which keys also are).
-    return { status: 201, body: { ...apiKeyBody(key, null), secret }, headers: NO_STORE };
+    return { status: 201, body: { ...apiKeyBody(key, null), secret } };
   });
 }

@@ -5,7 +5,6 @@ import { unauthorized } from '../errors.ts';
 import { operation } from '../http/operation.ts';
 import { apiKeyBody } from './api-key-body.ts';
 import { listKeys } from './key-store.ts';
-import { NO_STORE } from '../http/cache-control.ts';
 
 export function listKeysHandler(ctx: AppContext) {
   return operation<ListApiKeysData, ListApiKeysResponses>(async ({ auth }) => {
@@ -14,7 +13,6 @@ export function listKeysHandler(ctx: AppContext) {
     return {
       status: 200,
       body: { keys: rows.map(({ key, clientName }) => apiKeyBody(key, clientName)) },
-      headers: NO_STORE,
     };
   });
 }
