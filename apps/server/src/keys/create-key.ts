@@ -1,17 +1,17 @@
 // POST /api/keys — mint a personal (manual) API key; the secret is in this response only.
 import type { CreateApiKeyData, CreateApiKeyResponses } from '@reminderit/sdk';
 import type { AppContext } from '../context.ts';
-import { unauthorized } from '../errors.ts';
+import { requireSession } from '../accounts/session-auth.ts';
 import { operation } from '../http/operation.ts';
 import { apiKeyBody } from './api-key-body.ts';
 import { mintKey } from './key-store.ts';
 
 export function createKeyHandler(ctx: AppContext) {
   return operation<CreateApiKeyData, CreateApiKeyResponses>(async ({ body, auth }) => {
-    if (!auth.session) throw unauthorized('Sign in first.');
+    const session = requireSession(auth);
     // No OAuth client: a manual key, bound like every key to the MCP resource (RFC 8707 audience).
     const { key, secret } = await mintKey(ctx, {
-      userId: auth.session.userId,
+      userId: session.userId,
       clientId: null,
       label: body.label,
       scopes: body.scopes,
