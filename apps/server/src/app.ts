@@ -10,6 +10,7 @@ import type { AppContext } from './context.ts';
 import { consentAppFallback } from './http/consent-app.ts';
 import { answerWhileDraining } from './http/draining.ts';
 import { frameworkErrors, installErrorHandling } from './http/error-handling.ts';
+import { installResponseHeaders } from './http/response-headers.ts';
 import { checkCsrf, securityHandlers, unauthorizedError } from './http/security.ts';
 import { routeThroughSpec } from './http/spec-router.ts';
 import { createLogger } from './log.ts';
@@ -69,14 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(formbody);
   await app.register(cookie);
 
-  // Every response: no MIME sniffing, no framing (design rule: frame-ancestors 'none'), no referrer leaks.
-  app.addHook('onSend', async (_req, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "frame-ancestors 'none'");
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-  });
-
+  installResponseHeaders(app);
   installErrorHandling(app);
   const draining = answerWhileDraining(app);
   installDnsRebindingGuard(app, config);

@@ -9,7 +9,8 @@ import { forbidden, invalidToken, storageUnavailable, unauthorized } from '../er
 import { findActiveKey } from '../keys/key-store.ts';
 import { SUPPORTED_SCOPES } from '../oauth/scopes.ts';
 import { isStorageUnavailable } from '../store/storage-unavailable.ts';
-import type { KeyAuth, RequestAuth, SessionAuth } from './auth.ts';
+import type { SessionAuth } from '../accounts/session-auth.ts';
+import type { KeyAuth, RequestAuth } from './auth.ts';
 
 /** RFC 6750 §2.1: `Authorization: Bearer <token>` (scheme case-insensitive). */
 export function bearerToken(req: FastifyRequest): string | undefined {
