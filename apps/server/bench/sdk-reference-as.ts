@@ -6,19 +6,22 @@
 import { createRequire } from 'node:module';
 import { mcpAuthRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import { DemoInMemoryAuthProvider } from '@modelcontextprotocol/sdk/examples/server/demoInMemoryOAuthProvider.js';
-import type { Express } from 'express';
 
 // express is the SDK's own dependency (not ours): load the copy the SDK uses.
 const requireFromSdk = createRequire(import.meta.resolve('@modelcontextprotocol/sdk/server/auth/router.js'));
-const express = requireFromSdk('express') as () => Express & { json(): unknown; urlencoded(o: object): unknown };
-const expressModule = requireFromSdk('express') as { json(): never; urlencoded(o: object): never };
+type Middleware = (...args: never[]) => unknown;
+interface ExpressApp {
+  use(middleware: unknown): void;
+  listen(port: number, host: string, ready: () => void): { close(done: () => void): void };
+}
+const express = requireFromSdk('express') as { (): ExpressApp; json(): Middleware; urlencoded(o: object): Middleware };
 
 const port = Number(process.env.PORT);
 const issuerUrl = new URL(`http://127.0.0.1:${port}/`);
 const provider = new DemoInMemoryAuthProvider();
 const app = express();
-app.use(expressModule.json());
-app.use(expressModule.urlencoded({ extended: false }));
+app.use(express.json());
+app.use(express.urlencoded({ extended: false }));
 app.use(
   mcpAuthRouter({
     provider,

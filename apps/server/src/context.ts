@@ -1,5 +1,6 @@
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import type { BearerKeys } from './keys/bearer-keys.ts';
 import type { Database } from './store/db/open-db.ts';
 import type { Kv } from './store/kv/kv.ts';
 
@@ -9,4 +10,6 @@ export interface AppContext {
   db: Database;
   kv: Kv;
   clock: Clock;
+  /** The bearer hot path: key lookup, its cache and batched last_used_at (keys/bearer-keys.ts). */
+  bearer: BearerKeys;
 }

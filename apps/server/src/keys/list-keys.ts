@@ -8,8 +8,10 @@ import { listKeys } from './key-store.ts';
 import { NO_STORE } from '../http/cache-control.ts';
 
 export function listKeysHandler(ctx: AppContext) {
-  return operation<ListApiKeysData, ListApiKeysResponses>(async ({ auth }) => {
+  return operation<ListApiKeysData, ListApiKeysResponses>(async ({ auth, raw }) => {
     if (!auth.session) throw unauthorized('Sign in first.');
+    // This instance's batched last_used_at stamps first (key-usage.ts); a failed write is retried later.
+    await ctx.bearer.flushUsage().catch((err: unknown) => raw.log.warn({ err }, 'last_used_at flush failed'));
     const rows = await listKeys(ctx, auth.session.userId);
     return {
       status: 200,
