@@ -5,6 +5,7 @@ import { recordAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import { safeEqual, sha256Hex } from '../crypto.ts';
 import type { Database } from '../store/db/open-db.ts';
+import { prepared } from '../store/db/prepared.ts';
 import type { Kv } from '../store/kv/kv.ts';
 import { apiKeys, oauthClients, type ApiKeyRow } from '../store/db/schema.ts';
 import { displayPrefix, isWellFormedApiKey, mintApiKeySecret } from './api-key-secret.ts';
@@ -55,13 +56,18 @@ export async function findKeyIdByCodeHash(ctx: Pick<AppContext, 'db'>, codeHash:
  * The hot path (bearer-keys.ts) checks the secret's shape first and caches the answer.
  */
 export async function findActiveKeyByHash(db: Database, hash: string): Promise<ApiKeyRow | undefined> {
-  const [key] = await db.db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.secretHash, hash), isNull(apiKeys.revokedAt)))
-    .limit(1);
+  const [key] = await activeKeyByHash(db).execute({ hash });
   return key && safeEqual(key.secretHash, hash) ? key : undefined;
 }
+
+const activeKeyByHash = prepared((db) =>
+  db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.secretHash, sql.placeholder('hash')), isNull(apiKeys.revokedAt)))
+    .limit(1)
+    .prepare('active_key_by_hash'),
+);
 
 /**
  * Revokes a key (optionally only if it belongs to `userId`). Returns whether a key was found; revoking an
