@@ -17,6 +17,7 @@ import { createLogger } from './log.ts';
 import { accountHandlers } from './accounts/handlers.ts';
 import { consentHandlers } from './consent/handlers.ts';
 import { docsHandlers } from './docs/handlers.ts';
+import { createBearerKeys } from './keys/bearer-keys.ts';
 import { apiKeyHandlers } from './keys/handlers.ts';
 import { installDnsRebindingGuard } from './mcp/dns-rebinding-guard.ts';
 import { mcpHandlers } from './mcp/mcp-endpoint.ts';
@@ -47,17 +48,26 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
-  const ctx: AppContext = {
-    config,
-    db: deps.db,
-    kv: deps.kv,
-    clock: deps.clock ?? systemClock,
-    clientMetadataFetch: { ...CLIENT_METADATA_FETCH, allowLoopback: config.cimdAllowLoopbackHttp, ...deps.clientMetadataFetch },
-  };
+  const clock = deps.clock ?? systemClock;
   const loggerInstance: FastifyBaseLogger = deps.logger ?? createLogger(config.logLevel);
   if (config.cimdAllowLoopbackHttp) {
     loggerInstance.warn('CIMD_ALLOW_LOOPBACK_HTTP is on: client metadata documents may be fetched from loopback hosts over http (tests and local development only)');
   }
+  const bearer = await createBearerKeys({
+    config,
+    db: deps.db,
+    kv: deps.kv,
+    clock,
+    onError: (err, what) => loggerInstance.warn({ err }, what),
+  });
+  const ctx: AppContext = {
+    config,
+    db: deps.db,
+    kv: deps.kv,
+    clock,
+    bearer,
+    clientMetadataFetch: { ...CLIENT_METADATA_FETCH, allowLoopback: config.cimdAllowLoopbackHttp, ...deps.clientMetadataFetch },
+  };
   const app = Fastify({
     loggerInstance,
     trustProxy: config.trustProxy,
@@ -66,6 +76,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors,
     return503OnClosing: false, // http/draining.ts answers those requests in the one error shape
   });
+
+  // Graceful shutdown writes the pending last_used_at stamps before storage closes (main.ts closes it after).
+  app.addHook('onClose', () => bearer.close());
 
   await app.register(formbody);
   await app.register(cookie);

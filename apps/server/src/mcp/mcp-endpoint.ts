@@ -29,7 +29,7 @@ import type { McpRequestData, McpRequestErrors, McpRequestResponses, McpStreamDa
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { methodNotAllowed } from '../errors.ts';
-import type { KeyAuth } from '../http/auth.ts';
+import type { KeyAuth } from '../keys/bearer.ts';
 import { operation, type OperationInput, type RawResult } from '../http/operation.ts';
 import { requireAudience, requireScopes } from '../keys/require-scope.ts';
 import { createMcpServer } from './mcp-server.ts';
