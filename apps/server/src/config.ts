@@ -48,6 +48,16 @@ export interface Config {
    */
   storageTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Bearer hot path (keys/bearer-keys.ts): validated keys are cached in process for this long (0 disables
+   * the cache). Revocation reaches every instance at once over the KV; this is the longest a revoked key can
+   * still be accepted elsewhere if that broadcast is lost while subscribers stay connected.
+   */
+  keyCacheTtlSeconds: number;
+  /** Most keys held by that cache (least recently used go first). */
+  keyCacheMaxEntries: number;
+  /** last_used_at is written in batches this often (and at shutdown). */
+  keyUsageFlushSeconds: number;
   /** Cookies get `Secure` when the public URL is https. */
   secureCookies: boolean;
   /**
@@ -153,6 +163,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     storageTimeoutMs: int('STORAGE_TIMEOUT_MS', DEFAULT_STORAGE_TIMEOUT_MS, 50, 60_000),
     logLevel: logLevel as Config['logLevel'],
+    keyCacheTtlSeconds: int('KEY_CACHE_TTL_SECONDS', 30, 0, 300),
+    keyCacheMaxEntries: int('KEY_CACHE_MAX_ENTRIES', 10_000, 0, 1_000_000),
+    keyUsageFlushSeconds: int('KEY_USAGE_FLUSH_SECONDS', 10, 1, 3600),
     secureCookies: publicUrl.startsWith('https:'),
     mcpAllowedOrigins: parseAllowedOrigins(env.MCP_ALLOWED_ORIGINS, publicUrl, problems),
     cimdAllowLoopbackHttp: bool('CIMD_ALLOW_LOOPBACK_HTTP'),

@@ -1,5 +1,6 @@
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import type { BearerKeys } from './keys/bearer-keys.ts';
 import type { Database } from './store/db/open-db.ts';
 import type { Kv } from './store/kv/kv.ts';
 import type { SafeFetchOptions } from './oauth/safe-fetch.ts';
@@ -15,4 +16,6 @@ export interface AppContext {
    * always sets it; absent (a hand-built context) → the defaults and config.
    */
   clientMetadataFetch?: SafeFetchOptions;
+  /** The bearer hot path: key lookup, its cache and batched last_used_at (keys/bearer-keys.ts). */
+  bearer: BearerKeys;
 }

@@ -86,6 +86,15 @@ describe('config', () => {
     expect(() => loadConfig({ TRUSTED_REDIRECTS: JSON.stringify([entry]) })).toThrow(/TRUSTED_REDIRECTS/);
   });
 
+  it('reads the bearer key cache and last_used_at batching settings', () => {
+    const defaults = loadConfig({});
+    expect([defaults.keyCacheTtlSeconds, defaults.keyCacheMaxEntries, defaults.keyUsageFlushSeconds]).toEqual([30, 10_000, 10]);
+    const set = loadConfig({ KEY_CACHE_TTL_SECONDS: '0', KEY_CACHE_MAX_ENTRIES: '500', KEY_USAGE_FLUSH_SECONDS: '2' });
+    expect([set.keyCacheTtlSeconds, set.keyCacheMaxEntries, set.keyUsageFlushSeconds]).toEqual([0, 500, 2]);
+    expect(() => loadConfig({ KEY_CACHE_TTL_SECONDS: '301' })).toThrow(/KEY_CACHE_TTL_SECONDS/);
+    expect(() => loadConfig({ KEY_USAGE_FLUSH_SECONDS: '0' })).toThrow(/KEY_USAGE_FLUSH_SECONDS/);
+  });
+
   it('refuses bad values, naming every one', () => {
     const attempt = () =>
       loadConfig({

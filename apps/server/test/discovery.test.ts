@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from './support/test-app.ts';
 
 describe('discovery (RFC 8414, RFC 9728)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp({ env: { PUBLIC_URL: 'https://auth.reminderit.test' } });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ env: { PUBLIC_URL: 'https://auth.reminderit.test' } });
 
   it('serves authorization-server metadata with issuer = PUBLIC_URL and S256 only', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' });

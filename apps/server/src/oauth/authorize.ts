@@ -15,7 +15,6 @@ import { findRegisteredRedirect, matchTrustedRedirect } from './redirect-uris.ts
 import { authorizationError } from './redirect-response.ts';
 import { resolveScopes } from './requested-scopes.ts';
 import type { OAuthClientRow } from '../store/db/schema.ts';
-import { NO_STORE } from '../http/cache-control.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
 
 type Query = AuthorizeData['query'];
@@ -99,7 +98,7 @@ export function authorizeHandlers(ctx: AppContext) {
     const requestId = await storePendingRequest(ctx, { ...checked, browserHash, ...(session ? { userId: session.userId } : {}) });
     const consentPath = `/consent?request_id=${encodeURIComponent(requestId)}`;
     const location = session ? consentPath : `/login?next=${encodeURIComponent(consentPath)}`;
-    return { status: 302, headers: { location, 'set-cookie': setCookie, ...NO_STORE } };
+    return { status: 302, headers: { location, 'set-cookie': setCookie } };
   }
 
   return {
@@ -124,7 +123,7 @@ export function authorizeHandlers(ctx: AppContext) {
       } catch (err) {
         if (!(err instanceof RedirectableError)) throw err;
         const location = authorizationError(redirectUri, issuer, query.state, err.code, err.message);
-        return { status: 302, headers: { location, ...NO_STORE } };
+        return { status: 302, headers: { location } };
       }
     },
   };

@@ -13,7 +13,6 @@ import { createClient, type CreatedClient } from './clients.ts';
 import { sweepExpiredClientsSoon } from './client-expiry.ts';
 import { checkRedirectUriShape, matchTrustedRedirect } from './redirect-uris.ts';
 import { SUPPORTED_SCOPES } from './scopes.ts';
-import { TOKEN_NO_STORE } from '../http/cache-control.ts';
 
 /** The registered client metadata: the registration response minus the credentials. */
 type RegisteredMetadata = Omit<ClientRegistrationResponse, 'client_id' | 'client_id_issued_at' | 'client_secret' | 'client_secret_expires_at'>;
@@ -137,7 +136,8 @@ function respond({ client, clientSecret }: CreatedClient, metadata: RegisteredMe
     ...metadata,
   };
   // RFC 7591 §3.2.1 (by reference to RFC 6749 §5.1): responses holding credentials are not cached.
-  return { status: 201 as const, body, headers: TOKEN_NO_STORE };
+  // The response holds the client secret: as token responses (RFC 6749 §5.1), no-store (the default) + no-cache.
+  return { status: 201 as const, body, headers: { pragma: 'no-cache' } };
 }
 
 export function registerHandlers(ctx: AppContext) {

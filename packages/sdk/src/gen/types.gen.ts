@@ -1977,7 +1977,7 @@ export type GetReadinessErrors = {
      */
     501: OAuthError;
     /**
-     * Not ready; `checks` names the failing dependency.
+     * Not ready; `checks` names the failing dependency, or the instance is shutting down.
      */
     503: Readiness;
 };
