@@ -10,6 +10,7 @@ import type { AppContext } from './context.ts';
 import { consentAppFallback } from './http/consent-app.ts';
 import { answerWhileDraining } from './http/draining.ts';
 import { frameworkErrors, installErrorHandling } from './http/error-handling.ts';
+import { installResponseHeaders } from './http/response-headers.ts';
 import { checkCsrf, securityHandlers, unauthorizedError } from './http/security.ts';
 import { routeThroughSpec } from './http/spec-router.ts';
 import { createLogger } from './log.ts';
@@ -24,6 +25,8 @@ import { authorizeHandlers } from './oauth/authorize.ts';
 import { discoveryHandlers } from './oauth/discovery.ts';
 import { registerHandlers } from './oauth/register.ts';
 import { revokeHandlers } from './oauth/revoke.ts';
+import { CLIENT_METADATA_FETCH } from './oauth/client-metadata-document.ts';
+import type { SafeFetchOptions } from './oauth/safe-fetch.ts';
 import { tokenHandlers } from './oauth/token.ts';
 import { healthHandlers } from './ops/health.ts';
 import { reminderHandlers } from './reminders/handlers.ts';
@@ -36,6 +39,8 @@ export interface AppDeps {
   kv: Kv;
   clock?: Clock;
   logger?: FastifyBaseLogger;
+  /** Overrides for fetching Client ID Metadata Documents (tests: an injected resolver, a short deadline, a CA). */
+  clientMetadataFetch?: Partial<Omit<SafeFetchOptions, 'allowLoopback'>>;
 }
 
 /** Bodies here are small JSON or form documents; anything bigger is refused before parsing. */
@@ -45,6 +50,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const clock = deps.clock ?? systemClock;
   const loggerInstance: FastifyBaseLogger = deps.logger ?? createLogger(config.logLevel);
+  if (config.cimdAllowLoopbackHttp) {
+    loggerInstance.warn('CIMD_ALLOW_LOOPBACK_HTTP is on: client metadata documents may be fetched from loopback hosts over http (tests and local development only)');
+  }
   const bearer = await createBearerKeys({
     config,
     db: deps.db,
@@ -52,7 +60,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock,
     onError: (err, what) => loggerInstance.warn({ err }, what),
   });
-  const ctx: AppContext = { config, db: deps.db, kv: deps.kv, clock, bearer };
+  const ctx: AppContext = {
+    config,
+    db: deps.db,
+    kv: deps.kv,
+    clock,
+    bearer,
+    clientMetadataFetch: { ...CLIENT_METADATA_FETCH, allowLoopback: config.cimdAllowLoopbackHttp, ...deps.clientMetadataFetch },
+  };
   const app = Fastify({
     loggerInstance,
     trustProxy: config.trustProxy,
@@ -68,16 +83,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(formbody);
   await app.register(cookie);
 
-  // Every response: no MIME sniffing, no framing (design rule: frame-ancestors 'none'), no referrer leaks.
-  app.addHook('onSend', async (_req, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "frame-ancestors 'none'");
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-  });
-
+  installResponseHeaders(app);
   installErrorHandling(app);
-  answerWhileDraining(app);
+  const draining = answerWhileDraining(app);
   installDnsRebindingGuard(app, config);
 
   await routeThroughSpec(
@@ -93,7 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...apiKeyHandlers(ctx),
       ...reminderHandlers(ctx),
       ...mcpHandlers(ctx),
-      ...healthHandlers(ctx),
+      ...healthHandlers({ ...ctx, draining }),
       ...docsHandlers(ctx),
     },
     {

@@ -65,6 +65,11 @@ export interface Config {
    * Serialized origins (`scheme://host[:port]`), compared exactly.
    */
   mcpAllowedOrigins: string[];
+  /**
+   * CIMD_ALLOW_LOOPBACK_HTTP: Client ID Metadata Documents may be fetched from loopback hosts (127.0.0.1, [::1],
+   * localhost), over http too. For tests and local development only; a warning is logged at start when on.
+   */
+  cimdAllowLoopbackHttp: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -112,6 +117,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     }
   };
 
+  const bool = (name: string): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+    if (raw === 'true' || raw === '1') return true;
+    problems.push(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+    return false;
+  };
+
   const port = int('PORT', 3000, 0, 65535);
   const publicUrl = (url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
   if (publicUrl.includes('?') || publicUrl.includes('#')) problems.push('PUBLIC_URL must not have a query or fragment');
@@ -155,6 +168,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     keyUsageFlushSeconds: int('KEY_USAGE_FLUSH_SECONDS', 10, 1, 3600),
     secureCookies: publicUrl.startsWith('https:'),
     mcpAllowedOrigins: parseAllowedOrigins(env.MCP_ALLOWED_ORIGINS, publicUrl, problems),
+    cimdAllowLoopbackHttp: bool('CIMD_ALLOW_LOOPBACK_HTTP'),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return config;

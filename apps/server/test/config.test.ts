@@ -57,6 +57,13 @@ describe('config', () => {
     },
   );
 
+  it('fetches Client ID Metadata Documents from loopback hosts only with CIMD_ALLOW_LOOPBACK_HTTP=true', () => {
+    expect(loadConfig({}).cimdAllowLoopbackHttp).toBe(false);
+    expect(loadConfig({ CIMD_ALLOW_LOOPBACK_HTTP: 'false' }).cimdAllowLoopbackHttp).toBe(false);
+    expect(loadConfig({ CIMD_ALLOW_LOOPBACK_HTTP: 'true' }).cimdAllowLoopbackHttp).toBe(true);
+    expect(() => loadConfig({ CIMD_ALLOW_LOOPBACK_HTTP: 'yes' })).toThrow(/CIMD_ALLOW_LOOPBACK_HTTP/);
+  });
+
   it('parses exact entries and defaults to the exact Claude callbacks', () => {
     expect(defaultTrustedRedirects).toEqual([
       { kind: 'exact', uri: 'https://claude.ai/api/mcp/auth_callback', label: 'Claude (web connector)' },

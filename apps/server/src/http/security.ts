@@ -9,7 +9,8 @@ import { forbidden, invalidToken, storageUnavailable, unauthorized } from '../er
 import { bearerChallenge, bearerToken, type KeyAuth } from '../keys/bearer.ts';
 import { SUPPORTED_SCOPES } from '../oauth/scopes.ts';
 import { isStorageUnavailable } from '../store/storage-unavailable.ts';
-import type { RequestAuth, SessionAuth } from './auth.ts';
+import type { SessionAuth } from '../accounts/session-auth.ts';
+import type { RequestAuth } from './auth.ts';
 
 export function securityHandlers(ctx: AppContext) {
   return {

@@ -24,7 +24,12 @@ const INSTRUCTIONS = [
  */
 const sharedValidator = new AjvJsonSchemaValidator();
 
-export function createMcpServer(ctx: AppContext, key: KeyAuth, log: FastifyBaseLogger): Server {
+export function createMcpServer(
+  ctx: AppContext,
+  key: KeyAuth,
+  log: FastifyBaseLogger,
+  storageOutage: ToolContext['storageOutage'],
+): Server {
   const server = new Server(
     { name: MCP_SERVER_NAME, title: 'ReminderIt', version: MCP_SERVER_VERSION },
     {
@@ -36,7 +41,7 @@ export function createMcpServer(ctx: AppContext, key: KeyAuth, log: FastifyBaseL
   );
   // Transport and protocol failures are logged here; the client only ever sees the SDK's JSON-RPC error.
   server.onerror = (err) => log.warn({ err }, 'mcp protocol error');
-  const tool: ToolContext = { app: ctx, key, log };
+  const tool: ToolContext = { app: ctx, key, log, storageOutage };
 
   server.setRequestHandler('tools/list', () => ({ tools: [...TOOL_DEFINITIONS] }));
   server.setRequestHandler('tools/call', async (request) => callTool(tool, request.params.name, request.params.arguments));

@@ -1,12 +1,12 @@
 // OAuth clients from dynamic client registration (RFC 7591): create and look up rows of `oauth_clients`.
 // The client secret is returned once, at creation, and stored only as its SHA-256 (design: secrets are
 // never stored).
-import { eq } from 'drizzle-orm';
+import { and, eq, gte } from 'drizzle-orm';
 import type { ClientRegistrationResponse } from '@reminderit/sdk';
 import type { AppContext } from '../context.ts';
-import type { Database } from '../store/db/open-db.ts';
 import { randomToken, sha256Hex } from '../crypto.ts';
 import { oauthClients, type OAuthClientRow } from '../store/db/schema.ts';
+import { clientExpiryCutoff } from './client-expiry.ts';
 
 export type TokenEndpointAuthMethod = ClientRegistrationResponse['token_endpoint_auth_method'];
 
@@ -51,39 +51,21 @@ export async function createClient(ctx: Pick<AppContext, 'db' | 'clock'>, fields
       tokenEndpointAuthMethod: fields.tokenEndpointAuthMethod,
       metadata: fields.metadata,
       createdAt: new Date(ctx.clock.now()),
+      lastUsedAt: new Date(ctx.clock.now()),
     })
     .returning();
   if (!client) throw new Error('oauth_clients insert returned no row');
   return { client, clientSecret };
 }
 
-/**
- * Registered clients are never updated or deleted, so a found row is kept (per database handle, the most
- * recently used CLIENT_CACHE_SIZE): each step of a flow (authorize, consent, token) needs the client, and
- * after the first only this map is read. Unknown ids are not remembered (another instance may register it).
- */
-const CLIENT_CACHE_SIZE = 1000;
-const clientCache = new WeakMap<Database, Map<string, OAuthClientRow>>();
-
-/** The registered client with this `client_id`, or undefined. */
-export async function findClient(ctx: Pick<AppContext, 'db'>, clientId: string): Promise<OAuthClientRow | undefined> {
+/** The registered client with this `client_id`, or undefined (also when it expired: client-expiry.ts). */
+export async function findClient(ctx: Pick<AppContext, 'db' | 'clock'>, clientId: string): Promise<OAuthClientRow | undefined> {
   // No stored id is empty, over the bound, or holds U+0000 (which PostgreSQL text cannot even be compared with).
   if (clientId === '' || clientId.length > MAX_CLIENT_ID_LENGTH || clientId.includes('\u0000')) return undefined;
-  let cache = clientCache.get(ctx.db);
-  if (!cache) {
-    cache = new Map();
-    clientCache.set(ctx.db, cache);
-  }
-  const cached = cache.get(clientId);
-  if (cached) {
-    cache.delete(clientId); // most recently used last
-    cache.set(clientId, cached);
-    return cached;
-  }
-  const [client] = await ctx.db.db.select().from(oauthClients).where(eq(oauthClients.id, clientId)).limit(1);
-  if (client) {
-    cache.set(clientId, client);
-    if (cache.size > CLIENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  }
+  const [client] = await ctx.db.db
+    .select()
+    .from(oauthClients)
+    .where(and(eq(oauthClients.id, clientId), gte(oauthClients.lastUsedAt, clientExpiryCutoff(ctx))))
+    .limit(1);
   return client;
 }

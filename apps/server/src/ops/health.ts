@@ -1,4 +1,4 @@
-// Liveness (process up) and readiness (database and KV reachable) for load balancers.
+// Liveness (process up) and readiness (database and KV reachable, and not shutting down) for load balancers.
 import type {
   GetHealthData,
   GetHealthResponses,
@@ -6,7 +6,6 @@ import type {
   GetReadinessErrors,
   GetReadinessResponses,
 } from '@reminderit/sdk';
-import { NO_STORE } from '../http/cache-control.ts';
 import { operation } from '../http/operation.ts';
 import type { Database } from '../store/db/open-db.ts';
 import type { Kv } from '../store/kv/kv.ts';
@@ -28,19 +27,20 @@ async function check(ping: () => Promise<void>): Promise<'ok' | 'error'> {
   }
 }
 
-export function healthHandlers({ db, kv }: { db: Database; kv: Kv }) {
+/** `draining`: whether graceful shutdown has begun (http/draining.ts); from then on the instance is not ready. */
+export function healthHandlers({ db, kv, draining }: { db: Database; kv: Kv; draining: () => boolean }) {
   return {
     getHealth: operation<GetHealthData, GetHealthResponses>(async () => ({
       status: 200,
       body: { status: 'ok' },
-      headers: NO_STORE,
     })),
     getReadiness: operation<GetReadinessData, GetReadinessResponses & GetReadinessErrors>(async ({ raw }) => {
       const [database, kvState] = await Promise.all([check(() => db.ping()), check(() => kv.ping())]);
-      const ready = database === 'ok' && kvState === 'ok';
-      if (!ready) raw.log.warn({ database, kv: kvState }, 'readiness check failed');
+      const shuttingDown = draining();
+      const ready = database === 'ok' && kvState === 'ok' && !shuttingDown;
+      if (!ready && !shuttingDown) raw.log.warn({ database, kv: kvState }, 'readiness check failed');
       const body = { status: ready ? ('ok' as const) : ('unavailable' as const), checks: { database, kv: kvState } };
-      return ready ? { status: 200, body, headers: NO_STORE } : { status: 503, body, headers: NO_STORE };
+      return ready ? { status: 200, body } : { status: 503, body };
     }),
   };
 }

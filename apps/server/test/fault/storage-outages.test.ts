@@ -4,12 +4,12 @@
 // without a restart within 2 s of the store returning; SIGTERM during an outage drains and exits 0.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pickEnv, startServer } from '@reminderit/testkit';
 import { openDatabase } from '../../src/store/db/open-db.ts';
 import { openKv } from '../../src/store/kv/open-kv.ts';
 import { freePort } from '../support/free-port.ts';
 import { buildTestApp, type TestApp } from '../support/test-app.ts';
 import { type OwnService, startOwnPostgres, startOwnRedis } from './own-services.ts';
-import { startServerProcess } from './server-process.ts';
 import { acceptableDuringOutage, type Answer, ENDPOINTS, type Fixture, probe, probeAll, SERVED, setUpFixture } from './probes.ts';
 
 const MAX_ANSWER_MS = 2_000;
@@ -91,7 +91,8 @@ describe('storage outages', () => {
 
 describe('SIGTERM during a Redis outage', () => {
   it('answers the request in flight with 503 in the error shape, drains, and exits 0', { timeout: 120_000 }, async () => {
-    const { server, baseUrl } = await startServerProcess({
+    const { child: server, baseUrl } = await startServer({
+      ...pickEnv(['PATH']),
       ...ENV,
       LOG_LEVEL: 'info',
       DATABASE_URL: pg.url,

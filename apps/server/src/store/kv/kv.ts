@@ -33,6 +33,13 @@ export interface Kv {
    */
   swap(key: string, value: string, ttlMs: number): Promise<string | null>;
 
+  /**
+   * `swap`, but only when `key` holds a value (SET key value XX PX ttl GET): resolves the value it replaced,
+   * or null — and then stores nothing. Of concurrent calls, across instances, each sees exactly the value
+   * the one before it wrote. Lets one-time codes mark their use without marking codes that never existed.
+   */
+  swapIfPresent(key: string, value: string, ttlMs: number): Promise<string | null>;
+
   /** Deletes `key`; a no-op when it does not exist. */
   del(key: string): Promise<void>;
 

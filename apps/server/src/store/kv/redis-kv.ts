@@ -126,6 +126,14 @@ export class RedisKv implements Kv {
     ) as Promise<string | null>;
   }
 
+  async swapIfPresent(key: string, value: string, ttlMs: number): Promise<string | null> {
+    assertTtl(ttlMs);
+    // One command (Redis >= 6.2: SET ... XX GET): nil and nothing stored when the key is absent.
+    return this.#call(() =>
+      this.#client.set(this.#name(key), value, { expiration: { type: 'PX', value: ttlMs }, condition: 'XX', GET: true }),
+    ) as Promise<string | null>;
+  }
+
   async del(key: string): Promise<void> {
     await this.#call(() => this.#client.del(this.#name(key)));
   }
