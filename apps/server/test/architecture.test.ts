@@ -23,11 +23,7 @@ const HANDLER_CONTRACT = 'http/operation.ts';
  * KeyAuth and bearerChallenge live in keys/, it is empty.
  */
 const ALLOWED_BACK_IMPORTS: readonly string[] = [
-  'keys/require-scope.ts → http/auth.ts', // KeyAuth, RequestAuth
-  'keys/require-scope.ts → http/security.ts', // bearerChallenge
-  'mcp/mcp-server.ts → http/auth.ts', // KeyAuth
-  'mcp/mcp-endpoint.ts → http/auth.ts', // KeyAuth
-  'mcp/tools/tool.ts → http/auth.ts', // KeyAuth
+  'mcp/tools/tool.ts → http/auth.ts', // KeyAuth (now keys/bearer.ts, re-exported by http/auth.ts)
 ];
 
 /** `from '…'` and `import('…')` specifiers of a module's text, with whether the import is type-only. */
