@@ -211,10 +211,15 @@ describe('refused Client ID Metadata Documents (error page, nothing stored, no k
   });
 });
 
-describe('without CIMD_ALLOW_LOOPBACK_HTTP', () => {
-  it('refuses http document URLs and loopback addresses before connecting', async () => {
+describe('CIMD_ALLOW_LOOPBACK_HTTP', () => {
+  it('logs a warning at start when on', () => {
+    expect(t.logs()).toMatch(/"level":40.*CIMD_ALLOW_LOOPBACK_HTTP is on/);
+  });
+
+  it('off (the default): refuses http document URLs and loopback addresses before connecting', async () => {
     const strict = await buildTestApp();
     try {
+      expect(strict.logs()).not.toContain('CIMD_ALLOW_LOOPBACK_HTTP');
       const user = await signUpUser(strict);
       const pkce = await createPkcePair();
       const url = route(documentFor());
