@@ -26,6 +26,8 @@ function switchableKv(): { kv: Kv; setDown(down: boolean): void } {
       const value = Reflect.get(target, prop, target) as unknown;
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
+        // A KV that is down delivers no messages either (no subscription epoch: the key cache is bypassed).
+        if (down && prop === 'subscriptionEpoch') return null;
         if (down && prop !== 'close') return Promise.reject(new StorageUnavailableError('kv', 'test outage'));
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };

@@ -65,12 +65,19 @@ export async function createBearerKeys({ config, db, kv, clock, onError }: Beare
     }
   }
 
+  /** The live subscription epoch, or null (not subscribed, or the subscriber is down). */
+  const liveEpoch = (): number | null => {
+    if (!unsubscribe) return null;
+    const epoch = kv.subscriptionEpoch();
+    return typeof epoch === 'number' ? epoch : null;
+  };
+
   return {
     async verify(secret) {
       if (!isWellFormedApiKey(secret)) return undefined;
       // The map lookup is by hash: its timing reveals nothing about the secret.
       const hash = sha256Hex(secret);
-      const epoch = unsubscribe ? kv.subscriptionEpoch() : null;
+      const epoch = liveEpoch();
       const cached = cache.get(hash, epoch);
       if (cached) {
         usage.touch(cached.keyId);
@@ -87,7 +94,7 @@ export async function createBearerKeys({ config, db, kv, clock, onError }: Beare
         scopes: row.scopes,
         resource: row.resource,
       };
-      if (epoch !== null && seen === revocations && kv.subscriptionEpoch() === epoch) cache.set(hash, key, epoch);
+      if (epoch !== null && seen === revocations && liveEpoch() === epoch) cache.set(hash, key, epoch);
       usage.touch(row.id);
       return key;
     },
