@@ -38,7 +38,7 @@ let redis: OwnService;
 let pg: OwnService;
 let t: TestApp;
 let fixture: Fixture;
-const matrix: { fault: string; answers: Answer[]; recoveryMs?: number }[] = [];
+const matrix: { fault: string; answers: Answer[]; recoveryMs?: number; retry?: string }[] = [];
 /** SHA-256 of every access token a /token response delivered: the keys some client holds. */
 const delivered = new Set<string>();
 /** Filled by the bookkeeping test from the database, for the report. */
@@ -127,6 +127,7 @@ async function underFault(fault: string, expectServed: string[], begin: () => vo
   // attempt during the outage, and any key that attempt minted is revoked). Never a key left live unseen.
   const retry = await exchangeIssued(fixture, issued, '/token (retry)');
   noteDelivered(retry);
+  entry.retry = `${retry.status}${retry.error ? ` ${retry.error}` : ''}`;
   expect([200, 400]).toContain(retry.status);
 }
 
@@ -162,6 +163,7 @@ describe('storage outages', () => {
     entry.recoveryMs = await recovery();
     const retry = await exchangeIssued(fixture, issued, '/token (retry)');
     noteDelivered(retry);
+    entry.retry = `${retry.status}${retry.error ? ` ${retry.error}` : ''}`;
     expect(retry.status).toBe(400);
     expect(retry.error).toBe('invalid_grant');
   });
@@ -234,9 +236,9 @@ function fiveXxByKind(answers: Answer[]): string {
 
 /** Every figure below is counted from the answers the suite received and the rows it read back. */
 function printReport() {
-  const rows = matrix.map(({ fault, answers, recoveryMs }) => {
+  const rows = matrix.map(({ fault, answers, recoveryMs, retry }) => {
     const cells = answers.map((a) => `${a.endpoint}=${a.status}${a.error && a.status !== SERVED[a.endpoint] ? ` ${a.error}` : ''} ${a.ms}ms`);
-    return `${fault}: ${cells.join(' | ')}${recoveryMs === undefined ? '' : ` | recovered in ${recoveryMs}ms`}`;
+    return `${fault}: ${cells.join(' | ')}${recoveryMs === undefined ? '' : ` | recovered in ${recoveryMs}ms`}${retry ? ` | code retried: ${retry}` : ''}`;
   });
   const table = matrix.map(({ fault, answers, recoveryMs }) => ({
     fault,
