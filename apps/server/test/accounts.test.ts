@@ -1,8 +1,8 @@
 // Accounts and sessions of the consent app: sign up, log in, the session cookie, log out.
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { users } from '../src/store/db/schema.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { buildTestApp, type TestApp, useTestApp } from './support/test-app.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -79,11 +79,7 @@ async function signedUp(t: TestApp, email = freshEmail()) {
 }
 
 describe('sign up', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp({ env: { RATE_LIMIT_LOGIN_MAX: '1000' } });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ env: { RATE_LIMIT_LOGIN_MAX: '1000' } });
 
   it('creates the account and answers 201 with the user and a CSRF token', async () => {
     const email = freshEmail();
@@ -163,11 +159,7 @@ describe('sign up', () => {
 });
 
 describe('log in', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp({ env: { RATE_LIMIT_LOGIN_MAX: '1000' } });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ env: { RATE_LIMIT_LOGIN_MAX: '1000' } });
 
   it('answers 200 with the user, a fresh CSRF token and a new session cookie', async () => {
     const account = await signedUp(t);
@@ -218,11 +210,7 @@ describe('log in', () => {
 });
 
 describe('log-in rate limit', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp({ env: { RATE_LIMIT_LOGIN_MAX: '3', RATE_LIMIT_LOGIN_WINDOW_SECONDS: '60' } });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ env: { RATE_LIMIT_LOGIN_MAX: '3', RATE_LIMIT_LOGIN_WINDOW_SECONDS: '60' } });
   // Every test starts in a fresh window (sign-ups are limited per IP too).
   beforeEach(() => t.clock.advance(60_000));
 
@@ -258,11 +246,7 @@ describe('log-in rate limit', () => {
 
 // Issue 11 finding 5: ten wrong passwords from anywhere used to lock the owner out from every IP.
 describe('log-in lock-out protection (known devices)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp({ env: { RATE_LIMIT_LOGIN_MAX: '3', RATE_LIMIT_LOGIN_WINDOW_SECONDS: '60' } });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ env: { RATE_LIMIT_LOGIN_MAX: '3', RATE_LIMIT_LOGIN_WINDOW_SECONDS: '60' } });
   beforeEach(() => t.clock.advance(60_000));
 
   /** An attacker spends the account's anonymous budget from many IPs. */
@@ -320,11 +304,7 @@ describe('log-in lock-out protection (known devices)', () => {
 });
 
 describe('current session', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp({ env: { RATE_LIMIT_LOGIN_MAX: '1000' } });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ env: { RATE_LIMIT_LOGIN_MAX: '1000' } });
 
   it('reads the session back from the cookie: same user, same CSRF token', async () => {
     const account = await signedUp(t);
@@ -354,11 +334,7 @@ describe('current session', () => {
 });
 
 describe('log out', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp({ env: { RATE_LIMIT_LOGIN_MAX: '1000' } });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ env: { RATE_LIMIT_LOGIN_MAX: '1000' } });
 
   it('ends the session (204) and clears the cookie; the old cookie no longer works', async () => {
     const account = await signedUp(t);

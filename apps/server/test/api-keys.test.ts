@@ -1,9 +1,9 @@
 // The API Keys page's endpoints: create (secret shown once), list, revoke — per user, session + CSRF.
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/crypto.ts';
 import { apiKeys } from '../src/store/db/schema.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { type TestApp, useTestApp } from './support/test-app.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
 
 interface User {
@@ -53,15 +53,13 @@ function listReminders(t: TestApp, secret: string) {
 }
 
 describe('API keys', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let alice: User;
   let bob: User;
   beforeAll(async () => {
-    t = await buildTestApp();
     alice = await signUp(t);
     bob = await signUp(t);
   });
-  afterAll(() => t.close());
 
   describe('create', () => {
     it('answers 201 with the key and its rmt_ secret', async () => {

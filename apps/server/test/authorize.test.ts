@@ -1,18 +1,16 @@
 // GET /authorize and the consent API: the design's rules for the authorization request.
 import { createPkcePair } from '@reminderit/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../src/oauth/clients.ts';
 import { authorize, authorizeQuery, CLAUDE_CALLBACK, decide, register, requestIdFrom, signUpUser } from './support/flow.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { useTestApp } from './support/test-app.ts';
 
 describe('GET /authorize', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let challenge: string;
   beforeAll(async () => {
-    t = await buildTestApp();
     challenge = (await createPkcePair()).codeChallenge;
   });
-  afterAll(() => t.close());
 
   function errorRedirect(res: { statusCode: number; headers: Record<string, unknown> }) {
     expect(res.statusCode).toBe(302);
@@ -142,11 +140,7 @@ describe('GET /authorize', () => {
 });
 
 describe('consent API', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   async function pending() {
     const client = await register(t);

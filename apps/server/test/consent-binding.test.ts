@@ -1,18 +1,16 @@
 // Issue 11 finding 1: a pending consent request belongs to the browser that opened /authorize and then to its
 // user; anyone else gets the unknown-request answer and the owner's request stays pending.
 import { createPkcePair } from '@reminderit/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { authorizeQuery, register, requestIdFrom, type SignedIn, signUpUser } from './support/flow.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { buildTestApp, useTestApp } from './support/test-app.ts';
 
 describe('pending consent requests are bound to their browser and user', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let query: string;
   beforeAll(async () => {
-    t = await buildTestApp();
     query = authorizeQuery((await register(t)).clientId, (await createPkcePair()).codeChallenge);
   });
-  afterAll(() => t.close());
 
   /** GET /authorize from a browser holding `cookies`; returns the request id and the binding cookie pair. */
   async function open(cookies: string[] = []) {

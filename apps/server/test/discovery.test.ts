@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from './support/test-app.ts';
 
 describe('discovery (RFC 8414, RFC 9728)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp({ env: { PUBLIC_URL: 'https://auth.reminderit.test' } });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ env: { PUBLIC_URL: 'https://auth.reminderit.test' } });
 
   it('serves authorization-server metadata with issuer = PUBLIC_URL and S256 only', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' });
@@ -26,6 +22,13 @@ describe('discovery (RFC 8414, RFC 9728)', () => {
     });
     expect(doc.token_endpoint_auth_methods_supported).toEqual(['none', 'client_secret_post', 'client_secret_basic']);
     expect(doc.scopes_supported).toEqual(['reminders:read', 'reminders:write']);
+  });
+
+  it('advertises Client ID Metadata Documents with `none` (what Claude needs to use them) and keeps DCR', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' })).json();
+    expect(doc.client_id_metadata_document_supported).toBe(true);
+    expect(doc.token_endpoint_auth_methods_supported).toContain('none');
+    expect(doc.registration_endpoint).toBe('https://auth.reminderit.test/register');
   });
 
   it('serves /mcp protected-resource metadata naming exactly this issuer', async () => {

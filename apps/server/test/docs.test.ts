@@ -3,18 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { specPath } from '@reminderit/openapi/path';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { useTestApp } from './support/test-app.ts';
 
 const PUBLIC_URL = 'https://reminders.example';
 
 describe('the served contract and API reference', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp({ env: { PUBLIC_URL } });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ env: { PUBLIC_URL } });
 
   it('serves the spec as YAML, identical to openapi.yaml except servers = PUBLIC_URL', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/openapi.yaml' });

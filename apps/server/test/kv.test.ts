@@ -392,6 +392,15 @@ function kvContract(backend: Backend): void {
     expect(await kv.get('n')).toBeNull();
   });
 
+  it('reports a live subscription epoch once subscribed, and none after close', async () => {
+    await kv.subscribe('news', () => {});
+    const epoch = kv.subscriptionEpoch();
+    expect(epoch).toEqual(expect.any(Number));
+    expect(kv.subscriptionEpoch()).toBe(epoch); // stable while nothing happens
+    await kv.close();
+    expect(kv.subscriptionEpoch()).toBeNull();
+  });
+
   it('close is idempotent, and the store rejects calls afterwards', async () => {
     await kv.subscribe('news', () => {});
     await kv.close();
@@ -475,6 +484,8 @@ describe.skipIf(!REDIS_URL)('RedisKv', () => {
       await relay.cut();
       await vi.waitFor(() => expect(kv.ping()).rejects.toThrow(/Redis/), { timeout: 5_000, interval: 20 });
       await vi.waitFor(() => expect(errors.length).toBeGreaterThan(0)); // the drop was reported, not thrown
+      // Messages may be missed now: no epoch, so the key cache is not consulted (keys/key-cache.ts).
+      await vi.waitFor(() => expect(kv.subscriptionEpoch()).toBeNull(), { timeout: 5_000, interval: 20 });
     } finally {
       await kv.close();
     }

@@ -10,16 +10,15 @@ import { pickEnv, startProcess } from '@reminderit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BearerProxy, startBearerProxy } from './support/bearer-proxy.ts';
 import { exchangeCode, obtainCode } from './support/flow.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { useTestApp } from './support/test-app.ts';
 
 const CLI = fileURLToPath(new URL('../node_modules/@modelcontextprotocol/conformance/dist/index.js', import.meta.url));
 
-let t: TestApp;
+const t = useTestApp({ env: { LOG_LEVEL: 'warn' } });
 let proxy: BearerProxy;
 let outDir: string;
 
 beforeAll(async () => {
-  t = await buildTestApp({ env: { LOG_LEVEL: 'warn' } });
   const key = (await exchangeCode(t, await obtainCode(t))).json().access_token as string;
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = t.app.server.address() as { port: number };
@@ -28,7 +27,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await proxy?.close();
-  await t?.close();
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 

@@ -4,21 +4,20 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Reminder, ReminderPage } from '@reminderit/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { signUpUser, type SignedIn } from './support/flow.ts';
 import { createManualKey } from './support/manual-keys.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { useTestApp } from './support/test-app.ts';
 
 const HOUR = 3_600_000;
 const ACCEPT = 'application/json, text/event-stream';
 
-let t: TestApp;
+const t = useTestApp();
 let baseUrl: string;
 let alice: SignedIn;
 let aliceKey: string;
 
 beforeAll(async () => {
-  t = await buildTestApp();
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const address = t.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
@@ -26,7 +25,6 @@ beforeAll(async () => {
   alice = await signUpUser(t);
   aliceKey = (await createManualKey(t, alice, ['reminders:read', 'reminders:write'])).secret;
 });
-afterAll(() => t.close());
 
 async function connect(secret: string): Promise<Client> {
   const client = new Client({ name: 'reminderit-test', version: '0.0.0' });

@@ -2,21 +2,19 @@
 // 2026-07-28), Claude's two header/envelope mismatches are served in the era the body shows (logged once
 // per client), any other mismatch gets the spec's JSON-RPC error carrying the request id; and the
 // DNS-rebinding guard (Origin, Host) runs before anything else.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { exchangeCode, obtainCode } from './support/flow.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { buildTestApp, useTestApp } from './support/test-app.ts';
 
 const ACCEPT = 'application/json, text/event-stream';
 const MODERN = '2026-07-28';
 
-let t: TestApp;
+const t = useTestApp();
 let key: string;
 
 beforeAll(async () => {
-  t = await buildTestApp();
   key = (await exchangeCode(t, await obtainCode(t))).json().access_token;
 });
-afterAll(() => t.close());
 
 /** The per-request envelope a 2026-07-28 client puts in `params._meta`. */
 const envelope = (revision = MODERN) => ({

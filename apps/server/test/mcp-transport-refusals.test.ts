@@ -1,18 +1,16 @@
 // What the MCP transport refuses on its own (content negotiation, protocol version, batches) still answers in
 // the API's one error shape `{ error, error_description }` with the status the transport chose — and the
 // response-contract hook checks each answer against the spec (mcpRequest: 400, 406).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { exchangeCode, obtainCode } from './support/flow.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { useTestApp } from './support/test-app.ts';
 
-let t: TestApp;
+const t = useTestApp();
 let key: string;
 
 beforeAll(async () => {
-  t = await buildTestApp();
   key = (await exchangeCode(t, await obtainCode(t))).json().access_token;
 });
-afterAll(() => t.close());
 
 const TOOLS_LIST = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
 

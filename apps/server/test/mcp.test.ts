@@ -2,12 +2,13 @@
 // stateless Streamable HTTP driven by the official MCP client, GET → 405, and N instances over one database.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { mintApiKeySecret } from '../src/keys/api-key-secret.ts';
 import { mintKey, revokeKey } from '../src/keys/key-store.ts';
-import { guarded } from '../src/mcp/tools/tool.ts';
+import { guarded, type ToolContext } from '../src/mcp/tools/tool.ts';
+import { createBearerKeys } from '../src/keys/bearer-keys.ts';
 import { users } from '../src/store/db/schema.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { buildTestApp, type TestApp, useTestApp } from './support/test-app.ts';
 
 const SCOPES = ['reminders:read', 'reminders:write'];
 const ACCEPT = 'application/json, text/event-stream';
@@ -18,7 +19,7 @@ const INITIALIZE = {
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '0.0.0' } },
 };
 
-let t: TestApp;
+const t = useTestApp();
 let baseUrl: string;
 let userId: string;
 let emailCounter = 0;
@@ -61,11 +62,9 @@ async function connectClient(url: string, secret: string, fetchImpl?: typeof fet
 }
 
 beforeAll(async () => {
-  t = await buildTestApp();
   baseUrl = await listening(t);
   userId = await createUser(t);
 });
-afterAll(() => t.close());
 
 describe('MCP over stateless Streamable HTTP (official client)', () => {
   it('initializes, lists whoami and calls it with structured content for the key owner', async () => {
@@ -250,7 +249,10 @@ describe('MCP tool failures', () => {
     const log = { error: (obj: unknown) => logged.push(obj) } as unknown as Parameters<typeof guarded>[0]['log'];
     const key = { keyId: 'k1', userId, clientId: null, label: 'test', scopes: SCOPES, resource: t.config.mcpResource };
     const outages: unknown[] = [];
-    const tool = { app: { config: t.config, db: t.db, kv: t.kv, clock: t.clock }, key, log, storageOutage: (err: unknown) => outages.push(err) };
+    const bearer = await createBearerKeys({ config: t.config, db: t.db, kv: t.kv, clock: t.clock, onError: () => {} });
+    onTestFinished(() => bearer.close());
+    const app: ToolContext['app'] = { config: t.config, db: t.db, kv: t.kv, clock: t.clock, bearer };
+    const tool = { app, key, log, storageOutage: (err: unknown) => outages.push(err) };
     const run = guarded(tool, 'boom', async () => {
       throw new Error('connection to postgres://secret@db failed');
     });

@@ -4,7 +4,7 @@ import { sha256Hex } from '../src/crypto.ts';
 import { auditEvents, oauthClients } from '../src/store/db/schema.ts';
 import { CLAUDE_CALLBACK, CLAUDE_CONFIDENTIAL, CLAUDEAI_PUBLIC } from './support/flow.ts';
 import { type TestDatabase, testDatabases } from './support/test-databases.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { buildTestApp, type TestApp, useTestApp } from './support/test-app.ts';
 
 
 function register(t: TestApp, payload: unknown, remoteAddress?: string) {
@@ -21,11 +21,7 @@ async function clientCount(t: TestApp) {
 }
 
 describe('POST /register (RFC 7591)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   describe('Claude.ai', () => {
     it('registers the public client Claude.ai sends [201, no secret, web-connector label]', async () => {

@@ -1,17 +1,15 @@
 // Every kind of response carries the security headers app.ts sets (onSend): no MIME sniffing, no framing
 // (CSP frame-ancestors 'none' + X-Frame-Options for old browsers), no Referer leaking request ids or codes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { authorizeQuery, register } from './support/flow.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { useTestApp } from './support/test-app.ts';
 
 describe('security headers on every response', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let authorizeUrl: string;
   beforeAll(async () => {
-    t = await buildTestApp();
     authorizeUrl = `/authorize?${authorizeQuery((await register(t)).clientId, 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM')}`;
   });
-  afterAll(() => t.close());
 
   it.each([
     ['JSON metadata', () => ({ method: 'GET' as const, url: '/.well-known/oauth-authorization-server' })],
@@ -27,5 +25,39 @@ describe('security headers on every response', () => {
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     if (res.statusCode >= 300) expect(res.headers['cache-control']).toBe('no-store');
+  });
+});
+
+// Cache-Control: no-store is the HTTP layer's default (http/response-headers.ts); handlers set nothing.
+describe('Cache-Control', () => {
+  const t = useTestApp();
+
+  it.each([
+    ['a success whose handler sets no header', '/healthz', 200],
+    ['readiness', '/readyz', 200],
+    ['a refused session call', '/api/auth/session', 401],
+    ['the not-found handler', '/api/nothing-here', 404],
+  ])('%s is no-store', async (_what, url, status) => {
+    const res = await t.app.inject({ method: 'GET', url });
+    expect(res.statusCode).toBe(status);
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('a framework error (malformed URL, answered before routing and hooks) is no-store and framed like the rest', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/%zz' });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it.each([
+    ['authorization-server metadata', '/.well-known/oauth-authorization-server', 'public, max-age=3600'],
+    ['protected-resource metadata', '/.well-known/oauth-protected-resource/mcp', 'public, max-age=3600'],
+    ['the served spec', '/openapi.yaml', 'no-cache'],
+    ['the API reference page', '/docs', 'no-cache'],
+  ])('%s keeps its own cacheability', async (_what, url, cacheControl) => {
+    const res = await t.app.inject({ method: 'GET', url });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe(cacheControl);
   });
 });

@@ -1,20 +1,16 @@
 // POST /token and POST /revoke: the design's rules for codes, PKCE, client authentication and keys.
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/crypto.ts';
 import { apiKeys, auditEvents } from '../src/store/db/schema.ts';
 import type { Kv } from '../src/store/kv/kv.ts';
 import { testBackends } from './support/backends.ts';
 import { callMcp, CLAUDE_CALLBACK, exchange, exchangeCode, obtainCode, register } from './support/flow.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { buildTestApp, useTestApp } from './support/test-app.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
 
 describe('POST /token', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it('exchanges a code + verifier for a fresh rmt_ key, no-store, that opens /mcp', async () => {
     const issued = await obtainCode(t);
@@ -189,11 +185,7 @@ describe.each(testBackends())('POST /token with a code that was never issued, on
 });
 
 describe('POST /revoke (RFC 7009)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   const revoke = (fields: Record<string, string>) =>
     t.app.inject({ method: 'POST', url: '/revoke', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });

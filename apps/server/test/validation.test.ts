@@ -1,11 +1,11 @@
 // The validation layer rejects requests that violate the contract before any handler runs.
 import Fastify from 'fastify';
 import formbody from '@fastify/formbody';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { installErrorHandling } from '../src/http/error-handling.ts';
 import { operation } from '../src/http/operation.ts';
 import { routeThroughSpec } from '../src/http/spec-router.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { useTestApp } from './support/test-app.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
 import { CLAUDEAI_PUBLIC, type SignedIn, signUpUser } from './support/flow.ts';
 import { createManualKey } from './support/manual-keys.ts';
@@ -14,11 +14,7 @@ const json = { 'content-type': 'application/json' };
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describe('request validation against the spec', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   // POST /register answers with RFC 7591 §3.2.2's codes instead (x-invalid-request-error in the spec).
   describe('missing required field → 400 invalid_request', () => {

@@ -3,7 +3,6 @@ import type { GetCurrentSessionData, GetCurrentSessionResponses } from '@reminde
 import type { AppContext } from '../context.ts';
 import { unauthorized } from '../errors.ts';
 import { operation } from '../http/operation.ts';
-import { NO_STORE } from '../http/cache-control.ts';
 import { userBody } from './session-response.ts';
 import { findUserById } from './users.ts';
 
@@ -13,6 +12,6 @@ export function currentSessionHandler(ctx: AppContext) {
     // A session outliving its user (account deleted) is no session.
     const user = session ? await findUserById(ctx, session.userId) : undefined;
     if (!session || !user) throw unauthorized('Sign in first.');
-    return { status: 200, body: { user: userBody(user), csrf_token: session.csrfToken }, headers: NO_STORE };
+    return { status: 200, body: { user: userBody(user), csrf_token: session.csrfToken } };
   });
 }

@@ -2,7 +2,6 @@
 import type { Session, User } from '@reminderit/sdk';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { NO_STORE } from '../http/cache-control.ts';
 import type { UserRow } from '../store/db/schema.ts';
 import { rememberDevice } from './known-devices.ts';
 import { createSession, destroySession, readSession, sessionCookie } from './sessions.ts';
@@ -30,6 +29,6 @@ export async function startSession(
   const device = await rememberDevice(ctx, req, user.email);
   return {
     body: { user: userBody(user), csrf_token: csrfToken },
-    headers: { 'set-cookie': [sessionCookie(ctx, sessionId), device], ...NO_STORE },
+    headers: { 'set-cookie': [sessionCookie(ctx, sessionId), device] },
   };
 }

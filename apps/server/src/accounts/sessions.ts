@@ -7,7 +7,7 @@ import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { randomToken, sha256Hex } from '../crypto.ts';
-import type { SessionAuth } from '../http/auth.ts';
+import type { SessionAuth } from './session-auth.ts';
 
 /** The cookie named by the spec's `sessionCookie` security scheme. */
 const SESSION_COOKIE = 'rmt_session';

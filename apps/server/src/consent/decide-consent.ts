@@ -3,24 +3,23 @@
 // go back to the client with `state` and `iss` (RFC 9207).
 import type { DecideConsentData, DecideConsentResponses } from '@reminderit/sdk';
 import type { AppContext } from '../context.ts';
-import { unauthorized } from '../errors.ts';
+import { requireSession } from '../accounts/session-auth.ts';
 import { operation } from '../http/operation.ts';
 import { issueCode } from '../oauth/authorization-codes.ts';
 import { claimPendingRequest } from '../oauth/consent-binding.ts';
 import { readPendingRequest, takePendingRequest } from '../oauth/pending-requests.ts';
 import { authorizationError, redirectWithParams } from '../oauth/redirect-response.ts';
 import { consentRequestNotFound } from './get-consent-request.ts';
-import { NO_STORE } from '../http/cache-control.ts';
 
 export function decideConsent(ctx: AppContext) {
   const issuer = ctx.config.publicUrl;
   return operation<DecideConsentData, DecideConsentResponses>(async ({ path, body, auth, raw }) => {
-    if (!auth.session) throw unauthorized('Sign in first.');
+    const session = requireSession(auth);
     // Checked before taking, so that someone else's attempt leaves the owner's request in place.
     const stored = await readPendingRequest(ctx, path.requestId);
-    if (!stored || !claimPendingRequest(ctx, raw, auth.session, stored)) throw consentRequestNotFound();
+    if (!stored || !claimPendingRequest(ctx, raw, session, stored)) throw consentRequestNotFound();
     const taken = await takePendingRequest(ctx, path.requestId);
-    const pending = taken ? claimPendingRequest(ctx, raw, auth.session, taken) : undefined;
+    const pending = taken ? claimPendingRequest(ctx, raw, session, taken) : undefined;
     if (!pending) throw consentRequestNotFound();
     let redirectTo: string;
     if (body.decision === 'allow') {
@@ -29,7 +28,7 @@ export function decideConsent(ctx: AppContext) {
         redirectUri: pending.redirectUri,
         redirectUriSent: pending.redirectUriSent,
         codeChallenge: pending.codeChallenge,
-        userId: auth.session.userId,
+        userId: session.userId,
         scopes: pending.scopes,
         resource: pending.resource,
       });
@@ -37,6 +36,6 @@ export function decideConsent(ctx: AppContext) {
     } else {
       redirectTo = authorizationError(pending.redirectUri, issuer, pending.state, 'access_denied', 'The user denied access.');
     }
-    return { status: 200, body: { redirect_to: redirectTo }, headers: NO_STORE };
+    return { status: 200, body: { redirect_to: redirectTo } };
   });
 }

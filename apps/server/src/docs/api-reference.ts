@@ -3,7 +3,7 @@
 // no CDN and no web font: it works offline, and its CSP names no origin but this server's.
 import type { GetApiReferenceData, GetApiReferenceResponses } from '@reminderit/sdk';
 import type { Config } from '../config.ts';
-import { escapeHtml } from '../http/escape-html.ts';
+import { escapeHtml } from '../escape-html.ts';
 import { operation } from '../http/operation.ts';
 import type { ReferenceBundle } from './reference-bundle.ts';
 

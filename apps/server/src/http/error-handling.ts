@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { invalidRequest, notFound, OAuthError, serializeError } from '../errors.ts';
 import { isStorageUnavailable } from '../store/storage-unavailable.ts';
+import { setResponseHeaders } from './response-headers.ts';
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -33,9 +34,11 @@ function clientErrorFromFastify(err: FastifyError): OAuthError | undefined {
 
 /**
  * Errors Fastify raises before routing (a malformed URL, a bad Content-Type header) skip the error handler;
- * passed as the `frameworkErrors` option they get the same wire shape as every other error.
+ * passed as the `frameworkErrors` option they get the same wire shape and headers as every other error (onSend
+ * hooks do not run for them either).
  */
 export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
   const { status, body, headers } = serializeError(clientErrorFromFastify(err) ?? invalidRequest('Malformed request.'));
-  reply.code(status).headers(headers).type('application/json; charset=utf-8').send(body);
+  setResponseHeaders(reply.code(status).headers(headers));
+  reply.type('application/json; charset=utf-8').send(body);
 }

@@ -29,8 +29,7 @@ import type { McpRequestData, McpRequestErrors, McpRequestResponses, McpStreamDa
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { methodNotAllowed } from '../errors.ts';
-import type { KeyAuth } from '../http/auth.ts';
-import { NO_STORE } from '../http/cache-control.ts';
+import type { KeyAuth } from '../keys/bearer.ts';
 import { operation, type OperationInput, type RawResult } from '../http/operation.ts';
 import { requireAudience, requireScopes } from '../keys/require-scope.ts';
 import { createMcpServer } from './mcp-server.ts';
@@ -136,7 +135,7 @@ async function relay(response: Response, modern: boolean): Promise<RawResult> {
   const body = await response.text();
   if (!response.ok) {
     if (modern && MODERN_JSON_RPC_STATUSES.has(response.status) && isJsonRpcError(body)) {
-      return { status: response.status, headers: NO_STORE, body, contentType: 'application/json' };
+      return { status: response.status, body, contentType: 'application/json' };
     }
     const refusal = transportRefusal(response.status, body);
     if (refusal) throw refusal;
@@ -144,7 +143,6 @@ async function relay(response: Response, modern: boolean): Promise<RawResult> {
   }
   return {
     status: response.status,
-    headers: NO_STORE,
     body: body === '' ? undefined : body,
     contentType: response.headers.get('content-type') ?? undefined,
   };

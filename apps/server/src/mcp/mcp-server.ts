@@ -5,7 +5,7 @@ import { type CallToolResult, ProtocolError, ProtocolErrorCode, Server } from '@
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../context.ts';
-import type { KeyAuth } from '../http/auth.ts';
+import type { KeyAuth } from '../keys/bearer.ts';
 import { findTool, LIST_CACHE_HINT, TOOL_DEFINITIONS } from './tool-catalog.ts';
 import { guarded, toolFailure, type ToolContext } from './tools/tool.ts';
 

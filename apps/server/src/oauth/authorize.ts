@@ -6,6 +6,8 @@ import { readSession } from '../accounts/sessions.ts';
 import type { AppContext } from '../context.ts';
 import type { OperationInput, RawResult } from '../http/operation.ts';
 import { findClient } from './clients.ts';
+import { touchClient } from './client-expiry.ts';
+import { MetadataDocumentError, identifyMetadataDocumentClient, isMetadataDocumentClientId } from './client-metadata-document.ts';
 import { authorizationErrorPage } from './error-page.ts';
 import { bindBrowser } from './consent-binding.ts';
 import { type PendingRequest, storePendingRequest } from './pending-requests.ts';
@@ -13,7 +15,6 @@ import { findRegisteredRedirect, matchTrustedRedirect } from './redirect-uris.ts
 import { authorizationError } from './redirect-response.ts';
 import { resolveScopes } from './requested-scopes.ts';
 import type { OAuthClientRow } from '../store/db/schema.ts';
-import { NO_STORE } from '../http/cache-control.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
 
 type Query = AuthorizeData['query'];
@@ -35,6 +36,16 @@ export function authorizeHandlers(ctx: AppContext) {
 
   /** Step 1: the client and redirect URI must be known before anything is sent back to that URI. */
   async function identifyClient(q: Query): Promise<{ client: OAuthClientRow; redirectUri: string } | RawResult> {
+    // Client ID Metadata Documents (MCP 2025-11-25): a URL client_id is fetched and checked; any failure is
+    // the error page, never a redirect (nothing about the document can be trusted yet) and nothing is stored.
+    if (isMetadataDocumentClientId(q.client_id)) {
+      try {
+        return await identifyMetadataDocumentClient(ctx, q.client_id, q.redirect_uri);
+      } catch (err) {
+        if (err instanceof MetadataDocumentError) return authorizationErrorPage('invalid_client', err.message);
+        throw err;
+      }
+    }
     const client = await findClient(ctx, q.client_id);
     if (!client) return authorizationErrorPage('invalid_client', 'The app asking for access is not registered with ReminderIt.');
     let redirectUri: string;
@@ -55,6 +66,7 @@ export function authorizeHandlers(ctx: AppContext) {
     if (!matchTrustedRedirect(ctx.config.trustedRedirects, redirectUri)) {
       return authorizationErrorPage('invalid_request', 'The address the app wants to send you back to is no longer allowed by ReminderIt.');
     }
+    await touchClient(ctx, client);
     return { client, redirectUri };
   }
 
@@ -86,7 +98,7 @@ export function authorizeHandlers(ctx: AppContext) {
     const requestId = await storePendingRequest(ctx, { ...checked, browserHash, ...(session ? { userId: session.userId } : {}) });
     const consentPath = `/consent?request_id=${encodeURIComponent(requestId)}`;
     const location = session ? consentPath : `/login?next=${encodeURIComponent(consentPath)}`;
-    return { status: 302, headers: { location, 'set-cookie': setCookie, ...NO_STORE } };
+    return { status: 302, headers: { location, 'set-cookie': setCookie } };
   }
 
   return {
@@ -111,7 +123,7 @@ export function authorizeHandlers(ctx: AppContext) {
       } catch (err) {
         if (!(err instanceof RedirectableError)) throw err;
         const location = authorizationError(redirectUri, issuer, query.state, err.code, err.message);
-        return { status: 302, headers: { location, ...NO_STORE } };
+        return { status: 302, headers: { location } };
       }
     },
   };

@@ -1,8 +1,7 @@
 // The page shown instead of redirecting when the client or redirect URI can't be trusted (RFC 6749
 // §4.1.2.1: MUST NOT automatically redirect to an invalid redirection URI; RFC 9700 §4.11.1 open redirects).
 import type { RawResult } from '../http/operation.ts';
-import { NO_STORE } from '../http/cache-control.ts';
-import { escapeHtml } from '../http/escape-html.ts';
+import { escapeHtml } from '../escape-html.ts';
 
 export function authorizationErrorPage(error: string, description: string): RawResult {
   const body = `<!doctype html>
@@ -18,6 +17,6 @@ export function authorizationErrorPage(error: string, description: string): RawR
     status: 400,
     body,
     contentType: 'text/html; charset=utf-8',
-    headers: { ...NO_STORE, 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" },
+    headers: { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" },
   };
 }

@@ -10,9 +10,9 @@ import { invalidClientMetadata, invalidRedirectUri } from '../errors.ts';
 import { operation } from '../http/operation.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
 import { createClient, type CreatedClient } from './clients.ts';
+import { sweepExpiredClientsSoon } from './client-expiry.ts';
 import { checkRedirectUriShape, matchTrustedRedirect } from './redirect-uris.ts';
 import { SUPPORTED_SCOPES } from './scopes.ts';
-import { TOKEN_NO_STORE } from '../http/cache-control.ts';
 
 /** The registered client metadata: the registration response minus the credentials. */
 type RegisteredMetadata = Omit<ClientRegistrationResponse, 'client_id' | 'client_id_issued_at' | 'client_secret' | 'client_secret_expires_at'>;
@@ -136,7 +136,8 @@ function respond({ client, clientSecret }: CreatedClient, metadata: RegisteredMe
     ...metadata,
   };
   // RFC 7591 §3.2.1 (by reference to RFC 6749 §5.1): responses holding credentials are not cached.
-  return { status: 201 as const, body, headers: TOKEN_NO_STORE };
+  // The response holds the client secret: as token responses (RFC 6749 §5.1), no-store (the default) + no-cache.
+  return { status: 201 as const, body, headers: { pragma: 'no-cache' } };
 }
 
 export function registerHandlers(ctx: AppContext) {
@@ -146,6 +147,8 @@ export function registerHandlers(ctx: AppContext) {
       const metadata = validateMetadata(body);
       const label = checkTrustedRedirects(ctx.config.trustedRedirects, metadata);
       const created = await storeClient(ctx, metadata, label);
+      // Registration hygiene: expired clients are deleted in the background (at most hourly, one instance).
+      void sweepExpiredClientsSoon(ctx, (err) => raw.log.warn({ err }, 'sweeping expired OAuth clients failed'));
       return respond(created, metadata);
     }),
   };

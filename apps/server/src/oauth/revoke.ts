@@ -5,7 +5,6 @@ import type { AppContext } from '../context.ts';
 import { operation } from '../http/operation.ts';
 import { findKeyBySecret, revokeKey } from '../keys/key-store.ts';
 import { authenticateClient } from './client-auth.ts';
-import { NO_STORE } from '../http/cache-control.ts';
 
 export function revokeHandlers(ctx: AppContext) {
   return {
@@ -13,7 +12,7 @@ export function revokeHandlers(ctx: AppContext) {
       const client = await authenticateClient(ctx, raw, body);
       const key = await findKeyBySecret(ctx, body.token);
       if (key && key.clientId === client.id) await revokeKey(ctx, { keyId: key.id }, 'revoked by client (RFC 7009)');
-      return { status: 200, body: undefined, headers: NO_STORE };
+      return { status: 200, body: undefined };
     }),
   };
 }

@@ -3,7 +3,6 @@
 import type { TokenData, TokenResponses } from '@reminderit/sdk';
 import type { AppContext } from '../context.ts';
 import { unsupportedGrantType } from '../errors.ts';
-import { TOKEN_NO_STORE } from '../http/cache-control.ts';
 import { operation } from '../http/operation.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
 import { authenticateClient } from './client-auth.ts';
@@ -19,7 +18,8 @@ export function tokenHandlers(ctx: AppContext) {
       if (!grant) {
         throw unsupportedGrantType(`grant_type ${body.grant_type} is not supported; use authorization_code.`);
       }
-      return { status: 200, body: await grant(ctx, client, body), headers: TOKEN_NO_STORE };
+      // no-store is every response's default; §5.1 asks HTTP/1.0 caches for no-cache too.
+      return { status: 200, body: await grant(ctx, client, body), headers: { pragma: 'no-cache' } };
     }),
   };
 }

@@ -6,7 +6,6 @@ import type {
   GetReadinessErrors,
   GetReadinessResponses,
 } from '@reminderit/sdk';
-import { NO_STORE } from '../http/cache-control.ts';
 import { operation } from '../http/operation.ts';
 import type { Database } from '../store/db/open-db.ts';
 import type { Kv } from '../store/kv/kv.ts';
@@ -34,7 +33,6 @@ export function healthHandlers({ db, kv, draining }: { db: Database; kv: Kv; dra
     getHealth: operation<GetHealthData, GetHealthResponses>(async () => ({
       status: 200,
       body: { status: 'ok' },
-      headers: NO_STORE,
     })),
     getReadiness: operation<GetReadinessData, GetReadinessResponses & GetReadinessErrors>(async ({ raw }) => {
       const [database, kvState] = await Promise.all([check(() => db.ping()), check(() => kv.ping())]);
@@ -42,7 +40,7 @@ export function healthHandlers({ db, kv, draining }: { db: Database; kv: Kv; dra
       const ready = database === 'ok' && kvState === 'ok' && !shuttingDown;
       if (!ready && !shuttingDown) raw.log.warn({ database, kv: kvState }, 'readiness check failed');
       const body = { status: ready ? ('ok' as const) : ('unavailable' as const), checks: { database, kv: kvState } };
-      return ready ? { status: 200, body, headers: NO_STORE } : { status: 503, body, headers: NO_STORE };
+      return ready ? { status: 200, body } : { status: 503, body };
     }),
   };
 }

@@ -6,12 +6,11 @@ import { operation } from '../http/operation.ts';
 import { requireKey } from '../keys/require-scope.ts';
 import { reminderBody } from './reminder-body.ts';
 import { cancelReminder } from './reminder-store.ts';
-import { NO_STORE } from '../http/cache-control.ts';
 
 export function cancelReminderHandler(ctx: AppContext) {
   return operation<CancelReminderData, CancelReminderResponses>(async ({ path, auth }) => {
     const key = requireKey(ctx, auth, 'reminders:write');
     const row = await cancelReminder(ctx, key.userId, path.reminderId);
-    return { status: 200, body: reminderBody(row), headers: NO_STORE };
+    return { status: 200, body: reminderBody(row) };
   });
 }

@@ -5,7 +5,6 @@ import { operation } from '../http/operation.ts';
 import { requireKey } from '../keys/require-scope.ts';
 import { reminderBody } from './reminder-body.ts';
 import { createReminder } from './reminder-store.ts';
-import { NO_STORE } from '../http/cache-control.ts';
 
 export function createReminderHandler(ctx: AppContext) {
   return operation<CreateReminderData, CreateReminderResponses>(async ({ body, auth }) => {
@@ -16,6 +15,6 @@ export function createReminderHandler(ctx: AppContext) {
       channel: body.channel,
       phoneNumber: body.phone_number,
     });
-    return { status: 201, body: reminderBody(row), headers: NO_STORE };
+    return { status: 201, body: reminderBody(row) };
   });
 }

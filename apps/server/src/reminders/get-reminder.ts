@@ -5,12 +5,11 @@ import { operation } from '../http/operation.ts';
 import { requireKey } from '../keys/require-scope.ts';
 import { reminderBody } from './reminder-body.ts';
 import { getReminder } from './reminder-store.ts';
-import { NO_STORE } from '../http/cache-control.ts';
 
 export function getReminderHandler(ctx: AppContext) {
   return operation<GetReminderData, GetReminderResponses>(async ({ path, auth }) => {
     const key = requireKey(ctx, auth, 'reminders:read');
     const row = await getReminder(ctx, key.userId, path.reminderId);
-    return { status: 200, body: reminderBody(row), headers: NO_STORE };
+    return { status: 200, body: reminderBody(row) };
   });
 }

@@ -5,7 +5,6 @@ import { operation } from '../http/operation.ts';
 import { requireKey } from '../keys/require-scope.ts';
 import { reminderBody } from './reminder-body.ts';
 import { listReminders } from './reminder-store.ts';
-import { NO_STORE } from '../http/cache-control.ts';
 
 export function listRemindersHandler(ctx: AppContext) {
   return operation<ListRemindersData, ListRemindersResponses>(async ({ query, auth }) => {
@@ -14,7 +13,6 @@ export function listRemindersHandler(ctx: AppContext) {
     return {
       status: 200,
       body: { reminders: page.rows.map(reminderBody), next_cursor: page.nextCursor },
-      headers: NO_STORE,
     };
   });
 }

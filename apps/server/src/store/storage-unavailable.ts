@@ -3,30 +3,13 @@
 // bad credential: it is 503 temporarily_unavailable with Retry-After, within 2 s. Every storage call has a
 // deadline." Drivers' own errors are classified where the call is made (open-db.ts, redis-kv.ts); the HTTP
 // layer only asks isStorageUnavailable().
+import { StorageUnavailableError, type Store } from '../errors.ts';
 
-export type Store = 'database' | 'kv';
+// The error class and its predicate live in the one error module (errors.ts); re-exported for storage callers.
+export { isStorageUnavailable, StorageUnavailableError, type Store } from '../errors.ts';
 
 /** Default deadline of one storage call; two in a row still answer a request within 2 s. */
 export const DEFAULT_STORAGE_TIMEOUT_MS = 1000;
-
-export class StorageUnavailableError extends Error {
-  readonly store: Store;
-  constructor(store: Store, message: string, options?: { cause?: unknown }) {
-    super(`${store} unavailable: ${message}`, options);
-    this.name = 'StorageUnavailableError';
-    this.store = store;
-  }
-}
-
-/** Whether `err`, or an error it wraps (drizzle wraps driver errors in DrizzleQueryError), is a storage outage. */
-export function isStorageUnavailable(err: unknown): boolean {
-  let current: unknown = err;
-  for (let depth = 0; depth < 8 && current instanceof Error; depth += 1) {
-    if (current instanceof StorageUnavailableError) return true;
-    current = current.cause;
-  }
-  return false;
-}
 
 /**
  * Runs `call` with a deadline of `ms`: resolves with its result, or rejects with StorageUnavailableError when

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pickEnv, startServer } from '@reminderit/testkit';
 import { sha256Hex } from '../../src/crypto.ts';
 import { apiKeys, auditEvents } from '../../src/store/db/schema.ts';
 import type { Kv } from '../../src/store/kv/kv.ts';
@@ -15,7 +16,6 @@ import { openKv } from '../../src/store/kv/open-kv.ts';
 import { freePort } from '../support/free-port.ts';
 import { buildTestApp, type TestApp } from '../support/test-app.ts';
 import { type OwnService, startOwnPostgres, startOwnRedis } from './own-services.ts';
-import { startServerProcess } from './server-process.ts';
 import {
   acceptableDuringOutage,
   type Answer,
@@ -194,7 +194,8 @@ describe('storage outages', () => {
 
 describe('SIGTERM during a Redis outage', () => {
   it('answers the request in flight with 503 in the error shape, drains, and exits 0', { timeout: 120_000 }, async () => {
-    const { server, baseUrl } = await startServerProcess({
+    const { child: server, baseUrl } = await startServer({
+      ...pickEnv(['PATH']),
       ...ENV,
       LOG_LEVEL: 'info',
       DATABASE_URL: pg.url,

@@ -3,7 +3,8 @@
 // sends is checked against openapi.yaml (response-contract.ts).
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.ts';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { type AppDeps, buildApp } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
@@ -24,9 +25,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(
-  opts: { env?: Record<string, string>; db?: Database; kv?: Kv; clock?: ManualClock } = {},
-): Promise<TestApp> {
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  db?: Database;
+  kv?: Kv;
+  clock?: ManualClock;
+  clientMetadataFetch?: AppDeps['clientMetadataFetch'];
+}
+
+export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const config = loadConfig({ PUBLIC_URL: 'http://localhost:3000', LOG_LEVEL: 'info', ...opts.env });
   const clock = opts.clock ?? new ManualClock(Date.now());
   const owned = opts.db ? undefined : await testDatabases()[0]!.open(); // in-memory PGlite
@@ -39,7 +46,14 @@ export async function buildTestApp(
       done();
     },
   });
-  const app = await buildApp({ config, db, kv, clock, logger: createLogger('info', sink) });
+  const app = await buildApp({
+    config,
+    db,
+    kv,
+    clock,
+    logger: createLogger('info', sink),
+    ...(opts.clientMetadataFetch ? { clientMetadataFetch: opts.clientMetadataFetch } : {}),
+  });
   checkResponsesAgainstSpec(app); // every response is validated against the spec; violations fail the test
   await app.ready();
   return {
@@ -55,4 +69,31 @@ export async function buildTestApp(
       await owned?.dispose();
     },
   };
+}
+
+/**
+ * The app for the enclosing describe block (or file): built before its tests (`each`: before every test) and
+ * closed after them, so no test file writes that setup and teardown again. `opts` may be a function, read when
+ * the app is built (for backends made in an earlier hook). The returned handle forwards to the current app;
+ * touching it outside a test or a later hook throws.
+ */
+export function useTestApp(
+  opts: TestAppOptions | (() => TestAppOptions) = {},
+  { each = false, timeout }: { each?: boolean; timeout?: number } = {},
+): TestApp {
+  let current: TestApp | undefined;
+  const [before, after] = each ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  before(async () => {
+    current = await buildTestApp(typeof opts === 'function' ? opts() : opts);
+  }, timeout);
+  after(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return new Proxy({} as TestApp, {
+    get(_target, prop) {
+      if (!current) throw new Error('useTestApp(): the app exists only inside the tests and later hooks of its block');
+      return current[prop as keyof TestApp];
+    },
+  });
 }

@@ -63,6 +63,14 @@ export interface Kv {
    */
   subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>>;
 
+  /**
+   * Whether messages to this store's subscriptions are being delivered: `null` while they may be missed
+   * (the subscriber connection is down, or nothing subscribed yet), otherwise a number that changes each time
+   * the subscriptions were re-established — a cache fed by a channel drops what it holds from an older epoch,
+   * since messages published in between were lost (key-cache.ts).
+   */
+  subscriptionEpoch(): number | null;
+
   /** Resolves when the store is reachable; throws otherwise (readiness checks). */
   ping(): Promise<void>;
 

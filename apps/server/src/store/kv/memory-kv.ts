@@ -142,6 +142,11 @@ export class MemoryKv implements Kv {
     };
   }
 
+  /** In one process nothing is ever missed: epoch 0 while open. */
+  subscriptionEpoch(): number | null {
+    return this.#closed ? null : 0;
+  }
+
   async ping(): Promise<void> {
     this.#assertOpen();
   }

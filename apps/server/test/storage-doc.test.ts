@@ -1,0 +1,40 @@
+// docs/storage.md stays true: every KV key prefix src/ builds (`` `session:${…}` ``, a rate-limit bucket such
+// as `` `login:ip:${…}` ``, stored under `ratelimit:<bucket>`) has its row there.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = path.resolve(import.meta.dirname, '../src');
+const DOC = readFileSync(path.resolve(import.meta.dirname, '../../../docs/storage.md'), 'utf8');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+  );
+}
+
+/** The key prefixes a module builds: template literals that open with `name:` (or `name:name:`) then `${`. */
+function keyPrefixes(text: string): string[] {
+  return [...text.matchAll(/`((?:[a-z][a-z-]*:)+)\$\{/g)].map((m) => m[1]!);
+}
+
+/** A prefix is documented when a row names it as a key, or as a rate-limit bucket under `ratelimit:`. */
+const documented = (prefix: string) => DOC.includes(`\`${prefix}`) || DOC.includes(`\`ratelimit:${prefix}`);
+
+describe('docs/storage.md', () => {
+  it('finds the prefixes a module builds, and only those', () => {
+    const text = "const k = (h: string) => `session:${h}`;\nawait limit(ctx, `login:ip:${req.ip}`);\nconst u = `http://x:${port}`;";
+    expect(keyPrefixes(text)).toEqual(['session:', 'login:ip:']);
+    expect(documented('session:')).toBe(true);
+    expect(documented('login:ip:')).toBe(true);
+    expect(documented('nonce-cache:')).toBe(false); // an undocumented prefix fails the test below
+  });
+
+  it('has a row for every KV key prefix used in src/', () => {
+    const prefixes = new Set(sourceFiles(SRC).flatMap((f) => keyPrefixes(readFileSync(f, 'utf8'))));
+    expect([...prefixes].sort()).toEqual(
+      expect.arrayContaining(['authreq:', 'code-used:', 'code:', 'device:', 'ratelimit:', 'session:']),
+    );
+    expect([...prefixes].filter((p) => !documented(p))).toEqual([]);
+  });
+});
