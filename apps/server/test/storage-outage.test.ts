@@ -26,7 +26,8 @@ function switchableKv(): { kv: Kv; setDown(down: boolean): void } {
       const value = Reflect.get(target, prop, target) as unknown;
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        if (down && prop !== 'close') return Promise.reject(new StorageUnavailableError('kv', 'test outage'));
+        // close and the synchronous subscriptionEpoch are not storage calls.
+        if (down && prop !== 'close' && prop !== 'subscriptionEpoch') return Promise.reject(new StorageUnavailableError('kv', 'test outage'));
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
