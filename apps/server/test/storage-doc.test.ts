@@ -33,7 +33,7 @@ describe('docs/storage.md', () => {
   it('has a row for every KV key prefix used in src/', () => {
     const prefixes = new Set(sourceFiles(SRC).flatMap((f) => keyPrefixes(readFileSync(f, 'utf8'))));
     expect([...prefixes].sort()).toEqual(
-      expect.arrayContaining(['authreq:', 'code-used:', 'code:', 'device:', 'ratelimit:', 'session:']),
+      expect.arrayContaining(['authreq:', 'cimd:', 'code:', 'device:', 'ratelimit:', 'session:']),
     );
     expect([...prefixes].filter((p) => !documented(p))).toEqual([]);
   });
