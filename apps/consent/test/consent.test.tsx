@@ -64,6 +64,25 @@ describe('consent page, Claude.ai', () => {
   });
 });
 
+describe('consent page, client identified by a Client ID Metadata Document', () => {
+  it("names the document's host as the verified identity and client_name as the app's own claim", async () => {
+    renderApp(consentPath(requestIds.metadataDocument), 'consentClaudeMetadataDocument');
+    const heading = await screen.findByRole('heading', { level: 1 });
+    expect(heading.textContent).toBe('Claude wants to use your ReminderIt account');
+    const identity = screen.getByText('claude.ai', { selector: '.verified-host' });
+    expect(identity.closest('section')?.textContent).toContain('Verified app identity');
+    expect(identity.closest('section')?.textContent).toContain('The name “Claude” is what the app calls itself.');
+    expect(screen.getByText('Claude (web connector)')).toBeTruthy();
+    expect(screen.queryByText(/this computer/)).toBeNull();
+  });
+
+  it('shows no verified identity for a dynamically registered client', async () => {
+    renderApp(consentPath(requestIds.claude), 'consentClaude');
+    await screen.findByRole('heading', { level: 1 });
+    expect(screen.queryByText('Verified app identity')).toBeNull();
+  });
+});
+
 describe('consent page, loopback client', () => {
   it('warns that the redirect goes to a program on this computer', async () => {
     const { user, assign } = renderApp(consentPath(requestIds.loopback), 'consentLoopback');

@@ -17,6 +17,7 @@ import { createLogger } from './log.ts';
 import { accountHandlers } from './accounts/handlers.ts';
 import { consentHandlers } from './consent/handlers.ts';
 import { docsHandlers } from './docs/handlers.ts';
+import { createBearerKeys } from './keys/bearer-keys.ts';
 import { apiKeyHandlers } from './keys/handlers.ts';
 import { installDnsRebindingGuard } from './mcp/dns-rebinding-guard.ts';
 import { mcpHandlers } from './mcp/mcp-endpoint.ts';
@@ -24,6 +25,8 @@ import { authorizeHandlers } from './oauth/authorize.ts';
 import { discoveryHandlers } from './oauth/discovery.ts';
 import { registerHandlers } from './oauth/register.ts';
 import { revokeHandlers } from './oauth/revoke.ts';
+import { CLIENT_METADATA_FETCH } from './oauth/client-metadata-document.ts';
+import type { SafeFetchOptions } from './oauth/safe-fetch.ts';
 import { tokenHandlers } from './oauth/token.ts';
 import { healthHandlers } from './ops/health.ts';
 import { reminderHandlers } from './reminders/handlers.ts';
@@ -36,6 +39,8 @@ export interface AppDeps {
   kv: Kv;
   clock?: Clock;
   logger?: FastifyBaseLogger;
+  /** Overrides for fetching Client ID Metadata Documents (tests: an injected resolver, a short deadline, a CA). */
+  clientMetadataFetch?: Partial<Omit<SafeFetchOptions, 'allowLoopback'>>;
 }
 
 /** Bodies here are small JSON or form documents; anything bigger is refused before parsing. */
@@ -43,8 +48,26 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
-  const ctx: AppContext = { config, db: deps.db, kv: deps.kv, clock: deps.clock ?? systemClock };
+  const clock = deps.clock ?? systemClock;
   const loggerInstance: FastifyBaseLogger = deps.logger ?? createLogger(config.logLevel);
+  if (config.cimdAllowLoopbackHttp) {
+    loggerInstance.warn('CIMD_ALLOW_LOOPBACK_HTTP is on: client metadata documents may be fetched from loopback hosts over http (tests and local development only)');
+  }
+  const bearer = await createBearerKeys({
+    config,
+    db: deps.db,
+    kv: deps.kv,
+    clock,
+    onError: (err, what) => loggerInstance.warn({ err }, what),
+  });
+  const ctx: AppContext = {
+    config,
+    db: deps.db,
+    kv: deps.kv,
+    clock,
+    bearer,
+    clientMetadataFetch: { ...CLIENT_METADATA_FETCH, allowLoopback: config.cimdAllowLoopbackHttp, ...deps.clientMetadataFetch },
+  };
   const app = Fastify({
     loggerInstance,
     trustProxy: config.trustProxy,
@@ -54,12 +77,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: false, // http/draining.ts answers those requests in the one error shape
   });
 
+  // Graceful shutdown writes the pending last_used_at stamps before storage closes (main.ts closes it after).
+  app.addHook('onClose', () => bearer.close());
+
   await app.register(formbody);
   await app.register(cookie);
 
   installResponseHeaders(app);
   installErrorHandling(app);
-  answerWhileDraining(app);
+  const draining = answerWhileDraining(app);
   installDnsRebindingGuard(app, config);
 
   await routeThroughSpec(
@@ -75,7 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...apiKeyHandlers(ctx),
       ...reminderHandlers(ctx),
       ...mcpHandlers(ctx),
-      ...healthHandlers(ctx),
+      ...healthHandlers({ ...ctx, draining }),
       ...docsHandlers(ctx),
     },
     {

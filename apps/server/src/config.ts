@@ -48,6 +48,16 @@ export interface Config {
    */
   storageTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Bearer hot path (keys/bearer-keys.ts): validated keys are cached in process for this long (0 disables
+   * the cache). Revocation reaches every instance at once over the KV; this is the longest a revoked key can
+   * still be accepted elsewhere if that broadcast is lost while subscribers stay connected.
+   */
+  keyCacheTtlSeconds: number;
+  /** Most keys held by that cache (least recently used go first). */
+  keyCacheMaxEntries: number;
+  /** last_used_at is written in batches this often (and at shutdown). */
+  keyUsageFlushSeconds: number;
   /** Cookies get `Secure` when the public URL is https. */
   secureCookies: boolean;
   /**
@@ -55,6 +65,11 @@ export interface Config {
    * Serialized origins (`scheme://host[:port]`), compared exactly.
    */
   mcpAllowedOrigins: string[];
+  /**
+   * CIMD_ALLOW_LOOPBACK_HTTP: Client ID Metadata Documents may be fetched from loopback hosts (127.0.0.1, [::1],
+   * localhost), over http too. For tests and local development only; a warning is logged at start when on.
+   */
+  cimdAllowLoopbackHttp: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -102,6 +117,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     }
   };
 
+  const bool = (name: string): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+    if (raw === 'true' || raw === '1') return true;
+    problems.push(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+    return false;
+  };
+
   const port = int('PORT', 3000, 0, 65535);
   const publicUrl = (url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
   if (publicUrl.includes('?') || publicUrl.includes('#')) problems.push('PUBLIC_URL must not have a query or fragment');
@@ -140,8 +163,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     storageTimeoutMs: int('STORAGE_TIMEOUT_MS', DEFAULT_STORAGE_TIMEOUT_MS, 50, 60_000),
     logLevel: logLevel as Config['logLevel'],
+    keyCacheTtlSeconds: int('KEY_CACHE_TTL_SECONDS', 30, 0, 300),
+    keyCacheMaxEntries: int('KEY_CACHE_MAX_ENTRIES', 10_000, 0, 1_000_000),
+    keyUsageFlushSeconds: int('KEY_USAGE_FLUSH_SECONDS', 10, 1, 3600),
     secureCookies: publicUrl.startsWith('https:'),
     mcpAllowedOrigins: parseAllowedOrigins(env.MCP_ALLOWED_ORIGINS, publicUrl, problems),
+    cimdAllowLoopbackHttp: bool('CIMD_ALLOW_LOOPBACK_HTTP'),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return config;

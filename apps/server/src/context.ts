@@ -1,7 +1,9 @@
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import type { BearerKeys } from './keys/bearer-keys.ts';
 import type { Database } from './store/db/open-db.ts';
 import type { Kv } from './store/kv/kv.ts';
+import type { SafeFetchOptions } from './oauth/safe-fetch.ts';
 
 /** What every handler factory receives: the injected dependencies of buildApp(deps), clock resolved. */
 export interface AppContext {
@@ -9,4 +11,11 @@ export interface AppContext {
   db: Database;
   kv: Kv;
   clock: Clock;
+  /**
+   * How Client ID Metadata Documents are fetched (oauth/safe-fetch.ts): resolver, deadline, size bound. buildApp
+   * always sets it; absent (a hand-built context) → the defaults and config.
+   */
+  clientMetadataFetch?: SafeFetchOptions;
+  /** The bearer hot path: key lookup, its cache and batched last_used_at (keys/bearer-keys.ts). */
+  bearer: BearerKeys;
 }

@@ -10,7 +10,12 @@ export class OAuthError extends Error {
   readonly description: string;
   readonly headers: Readonly<Record<string, string>>;
   constructor(status: number, code: OAuthErrorCode, description: string, headers: Record<string, string> = {}) {
+    // An answer to the client, not a bug: no stack trace is captured (it was ~3 % of a 404's CPU time) and
+    // none is ever sent or logged for these.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`${code}: ${description}`);
+    Error.stackTraceLimit = limit;
     this.name = 'OAuthError';
     this.status = status;
     this.code = code;

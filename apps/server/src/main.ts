@@ -1,7 +1,7 @@
 // Process entry: read config once, open storage (migrations applied), listen, shut down gracefully.
 import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './log.ts';
+import { createLogger, flushLogger } from './log.ts';
 import { openDatabase } from './store/db/open-db.ts';
 import { openKv } from './store/kv/open-kv.ts';
 
@@ -37,6 +37,7 @@ async function main() {
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => {
       logger.error({ budgetMs: SHUTDOWN_BUDGET_MS }, 'shutdown budget exceeded; exiting');
+      logger.flush();
       process.exit(1);
     }, SHUTDOWN_BUDGET_MS).unref();
     let code = 0;
@@ -49,6 +50,7 @@ async function main() {
     await Promise.all([kv.close(), db.close()]).catch((err: unknown) => logger.warn({ err }, 'closing storage failed'));
     clearTimeout(force);
     logger.info('shut down');
+    await flushLogger(logger);
     process.exit(code);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -57,6 +57,13 @@ describe('config', () => {
     },
   );
 
+  it('fetches Client ID Metadata Documents from loopback hosts only with CIMD_ALLOW_LOOPBACK_HTTP=true', () => {
+    expect(loadConfig({}).cimdAllowLoopbackHttp).toBe(false);
+    expect(loadConfig({ CIMD_ALLOW_LOOPBACK_HTTP: 'false' }).cimdAllowLoopbackHttp).toBe(false);
+    expect(loadConfig({ CIMD_ALLOW_LOOPBACK_HTTP: 'true' }).cimdAllowLoopbackHttp).toBe(true);
+    expect(() => loadConfig({ CIMD_ALLOW_LOOPBACK_HTTP: 'yes' })).toThrow(/CIMD_ALLOW_LOOPBACK_HTTP/);
+  });
+
   it('parses exact entries and defaults to the exact Claude callbacks', () => {
     expect(defaultTrustedRedirects).toEqual([
       { kind: 'exact', uri: 'https://claude.ai/api/mcp/auth_callback', label: 'Claude (web connector)' },
@@ -77,6 +84,15 @@ describe('config', () => {
     ['no label', { exact: 'https://partner.example/cb' }],
   ])('refuses a trusted-redirect entry with %s', (_what, entry) => {
     expect(() => loadConfig({ TRUSTED_REDIRECTS: JSON.stringify([entry]) })).toThrow(/TRUSTED_REDIRECTS/);
+  });
+
+  it('reads the bearer key cache and last_used_at batching settings', () => {
+    const defaults = loadConfig({});
+    expect([defaults.keyCacheTtlSeconds, defaults.keyCacheMaxEntries, defaults.keyUsageFlushSeconds]).toEqual([30, 10_000, 10]);
+    const set = loadConfig({ KEY_CACHE_TTL_SECONDS: '0', KEY_CACHE_MAX_ENTRIES: '500', KEY_USAGE_FLUSH_SECONDS: '2' });
+    expect([set.keyCacheTtlSeconds, set.keyCacheMaxEntries, set.keyUsageFlushSeconds]).toEqual([0, 500, 2]);
+    expect(() => loadConfig({ KEY_CACHE_TTL_SECONDS: '301' })).toThrow(/KEY_CACHE_TTL_SECONDS/);
+    expect(() => loadConfig({ KEY_USAGE_FLUSH_SECONDS: '0' })).toThrow(/KEY_USAGE_FLUSH_SECONDS/);
   });
 
   it('refuses bad values, naming every one', () => {

@@ -24,6 +24,13 @@ describe('discovery (RFC 8414, RFC 9728)', () => {
     expect(doc.scopes_supported).toEqual(['reminders:read', 'reminders:write']);
   });
 
+  it('advertises Client ID Metadata Documents with `none` (what Claude needs to use them) and keeps DCR', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' })).json();
+    expect(doc.client_id_metadata_document_supported).toBe(true);
+    expect(doc.token_endpoint_auth_methods_supported).toContain('none');
+    expect(doc.registration_endpoint).toBe('https://auth.reminderit.test/register');
+  });
+
   it('serves /mcp protected-resource metadata naming exactly this issuer', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/.well-known/oauth-protected-resource/mcp' });
     expect(res.statusCode).toBe(200);

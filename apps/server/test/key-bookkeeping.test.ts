@@ -24,7 +24,7 @@ describe.each(testDatabases())('revocation on $name', ({ open }) => {
     const t = await buildTestApp({ db });
     try {
       const user = await signUpUser(t);
-      const ctx = { db, clock: systemClock };
+      const ctx = { db, kv: t.kv, clock: systemClock };
       const { key } = await mintKey(ctx, { userId: user.userId, clientId: null, label: 'k', scopes: [], resource: t.config.mcpResource });
       const results = await Promise.all(Array.from({ length: 20 }, () => revokeKey(ctx, { keyId: key.id }, 'test')));
       expect(results.every(Boolean)).toBe(true);

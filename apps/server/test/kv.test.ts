@@ -227,6 +227,33 @@ function kvContract(backend: Backend): void {
     expect(seen).toEqual(written);
   });
 
+  it('swapIfPresent replaces only a live value: absent or expired keys stay absent', async () => {
+    expect(await kv.swapIfPresent('p', 'one', 10_000)).toBeNull();
+    expect(await kv.get('p')).toBeNull(); // nothing stored
+    await kv.set('p', 'zero', 100);
+    expect(await kv.swapIfPresent('p', 'one', 10_000)).toBe('zero');
+    await h.advance(130); // past the first TTL: the swap gave a fresh one
+    expect(await kv.swapIfPresent('p', 'two', 10_000)).toBe('one');
+    expect(await kv.get('p')).toBe('two');
+    await kv.set('gone', 'x', 50);
+    await h.advance(80);
+    expect(await kv.swapIfPresent('gone', 'y', 10_000)).toBeNull();
+    expect(await kv.get('gone')).toBeNull();
+  });
+
+  it('50 concurrent swapIfPresent over two instances form one chain from the stored value', async () => {
+    const other = h.peer ? await h.peer() : kv;
+    await kv.set('present', 'v-start', 10_000);
+    const previous = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? kv : other).swapIfPresent('present', `v${i}`, 10_000)),
+    );
+    const last = await kv.get('present');
+    expect(previous).not.toContain(null);
+    const seen = previous.filter((p): p is string => p !== null).sort();
+    const written = ['v-start', ...Array.from({ length: 50 }, (_, i) => `v${i}`)].filter((v) => v !== last).sort();
+    expect(seen).toEqual(written);
+  });
+
   it('del removes a key, and deleting a missing key is a no-op', async () => {
     await kv.set('k', 'v', 10_000);
     await kv.set('other', 'v', 10_000);
@@ -365,6 +392,15 @@ function kvContract(backend: Backend): void {
     expect(await kv.get('n')).toBeNull();
   });
 
+  it('reports a live subscription epoch once subscribed, and none after close', async () => {
+    await kv.subscribe('news', () => {});
+    const epoch = kv.subscriptionEpoch();
+    expect(epoch).toEqual(expect.any(Number));
+    expect(kv.subscriptionEpoch()).toBe(epoch); // stable while nothing happens
+    await kv.close();
+    expect(kv.subscriptionEpoch()).toBeNull();
+  });
+
   it('close is idempotent, and the store rejects calls afterwards', async () => {
     await kv.subscribe('news', () => {});
     await kv.close();
@@ -448,6 +484,8 @@ describe.skipIf(!REDIS_URL)('RedisKv', () => {
       await relay.cut();
       await vi.waitFor(() => expect(kv.ping()).rejects.toThrow(/Redis/), { timeout: 5_000, interval: 20 });
       await vi.waitFor(() => expect(errors.length).toBeGreaterThan(0)); // the drop was reported, not thrown
+      // Messages may be missed now: no epoch, so the key cache is not consulted (keys/key-cache.ts).
+      await vi.waitFor(() => expect(kv.subscriptionEpoch()).toBeNull(), { timeout: 5_000, interval: 20 });
     } finally {
       await kv.close();
     }

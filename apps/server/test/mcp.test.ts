@@ -2,10 +2,11 @@
 // stateless Streamable HTTP driven by the official MCP client, GET → 405, and N instances over one database.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { mintApiKeySecret } from '../src/keys/api-key-secret.ts';
 import { mintKey, revokeKey } from '../src/keys/key-store.ts';
-import { guarded } from '../src/mcp/tools/tool.ts';
+import { guarded, type ToolContext } from '../src/mcp/tools/tool.ts';
+import { createBearerKeys } from '../src/keys/bearer-keys.ts';
 import { users } from '../src/store/db/schema.ts';
 import { buildTestApp, type TestApp, useTestApp } from './support/test-app.ts';
 
@@ -247,12 +248,18 @@ describe('MCP tool failures', () => {
     const logged: unknown[] = [];
     const log = { error: (obj: unknown) => logged.push(obj) } as unknown as Parameters<typeof guarded>[0]['log'];
     const key = { keyId: 'k1', userId, clientId: null, label: 'test', scopes: SCOPES, resource: t.config.mcpResource };
-    const run = guarded({ app: { config: t.config, db: t.db, kv: t.kv, clock: t.clock }, key, log }, 'boom', async () => {
+    const outages: unknown[] = [];
+    const bearer = await createBearerKeys({ config: t.config, db: t.db, kv: t.kv, clock: t.clock, onError: () => {} });
+    onTestFinished(() => bearer.close());
+    const app: ToolContext['app'] = { config: t.config, db: t.db, kv: t.kv, clock: t.clock, bearer };
+    const tool = { app, key, log, storageOutage: (err: unknown) => outages.push(err) };
+    const run = guarded(tool, 'boom', async () => {
       throw new Error('connection to postgres://secret@db failed');
     });
     const result = await run();
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result)).not.toContain('postgres://');
     expect(logged).toHaveLength(1);
+    expect(outages).toHaveLength(0);
   });
 });

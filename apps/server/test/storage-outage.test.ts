@@ -2,7 +2,10 @@
 // answering, a valid key or session gets 503 temporarily_unavailable + Retry-After in the one error shape,
 // never 401, and works again once storage is back.
 import type { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Database } from '../src/store/db/open-db.ts';
+import { schema } from '../src/store/db/schema.ts';
 import type { Kv } from '../src/store/kv/kv.ts';
 import { MemoryKv } from '../src/store/kv/memory-kv.ts';
 import { StorageUnavailableError } from '../src/store/storage-unavailable.ts';
@@ -40,9 +43,56 @@ function freezeDatabase(t: TestApp): () => void {
   return thaw;
 }
 
+/**
+ * The database with every query that names the `reminders` table failing as an outage while `down` is set:
+ * the key check (api_keys) still passes, the reminder tools hit the outage.
+ */
+function remindersOutage(database: Database): { db: Database; setDown(down: boolean): void } {
+  let down = false;
+  const client = (database.db as unknown as { $client: PGlite }).$client;
+  const failing = new Proxy(client, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (typeof value !== 'function') return value;
+      const method = (value as (...a: unknown[]) => unknown).bind(target);
+      if (prop !== 'query') return method;
+      return (query: unknown, ...rest: unknown[]) =>
+        down && String(query).includes('"reminders"')
+          ? Promise.reject(new StorageUnavailableError('database', 'test outage'))
+          : method(query, ...rest);
+    },
+  });
+  return { db: { ...database, db: drizzle({ client: failing, schema }) as unknown as Database['db'] }, setDown: (d) => (down = d) };
+}
+
 function expectStorageUnavailable(res: Parameters<typeof expectOAuthError>[0]) {
   expectOAuthError(res, 503, 'temporarily_unavailable');
   expect(res.headers['retry-after']).toBe('1');
+}
+
+/** A `tools/call` as a 2025 client (headers name the revision) or a 2026-07-28 client (`_meta` envelope) sends it. */
+function toolsCall(revision: '2025-06-18' | '2026-07-28') {
+  const modern = revision === '2026-07-28';
+  const envelope = {
+    'io.modelcontextprotocol/protocolVersion': revision,
+    'io.modelcontextprotocol/clientInfo': { name: 'outage-test', version: '0.0.0' },
+    'io.modelcontextprotocol/clientCapabilities': {},
+  };
+  return {
+    headers: (name: string, secret: string) => ({
+      authorization: `Bearer ${secret}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': revision,
+      ...(modern ? { 'mcp-method': 'tools/call', 'mcp-name': name } : {}),
+    }),
+    body: (name: string, args: Record<string, unknown>) => ({
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'tools/call',
+      params: { name, arguments: args, ...(modern ? { _meta: envelope } : {}) },
+    }),
+  };
 }
 
 describe('storage outage', { timeout: 60_000 }, () => {
@@ -53,7 +103,9 @@ describe('storage outage', { timeout: 60_000 }, () => {
   });
 
   async function setup() {
-    const db = await openPgliteInMemory(TIMEOUT_MS);
+    const opened = await openPgliteInMemory(TIMEOUT_MS);
+    const { db: outageDb, setDown: setRemindersDown } = remindersOutage(opened);
+    const db = { ...opened, ...outageDb };
     const { kv, setDown } = switchableKv();
     t = await buildTestApp({ db, kv });
     const app = t;
@@ -64,8 +116,8 @@ describe('storage outage', { timeout: 60_000 }, () => {
       await db.dispose();
     };
     const user = await signUpUser(app);
-    const key = await createManualKey(app, user, ['reminders:read']);
-    return { t: app, user, key, setKvDown: setDown };
+    const key = await createManualKey(app, user, ['reminders:read', 'reminders:write']);
+    return { t: app, user, key, setKvDown: setDown, setRemindersDown };
   }
 
   it('a valid key with the database frozen gets 503 temporarily_unavailable, not 401, then works again', async () => {
@@ -100,6 +152,36 @@ describe('storage outage', { timeout: 60_000 }, () => {
     setKvDown(false);
     const back = await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: user.cookie } });
     expect(back.statusCode).toBe(200);
+  });
+
+  it.each([
+    ['2025-06-18', toolsCall('2025-06-18')],
+    ['2026-07-28', toolsCall('2026-07-28')],
+  ])('an MCP tools/call whose tool hits an outage gets HTTP 503, not an isError result (%s)', async (_revision, call) => {
+    const { t, key, setRemindersDown } = await setup();
+    const send = (name: string, args: Record<string, unknown>) =>
+      t.app.inject({ method: 'POST', url: '/mcp', headers: call.headers(name, key.secret), payload: call.body(name, args) });
+    const due = new Date(t.clock.now() + 3_600_000).toISOString();
+    const create = { text: 'Call mum', due_at: due, channel: 'phone', phone_number: '+14155550123' };
+    setRemindersDown(true);
+    for (const [name, args] of [['list_reminders', {}], ['create_reminder', create]] as const) {
+      const res = await send(name, args);
+      expectStorageUnavailable(res);
+      expect(res.headers['www-authenticate']).toBeUndefined();
+    }
+    // Tool-level failures that are not outages stay isError results the model can read: a due time in the
+    // past (refused before any query), and, once storage is back, an unknown reminder.
+    const past = await send('create_reminder', { ...create, due_at: new Date(t.clock.now() - 60_000).toISOString() });
+    expect(past.statusCode).toBe(200);
+    expect(past.json().result.isError).toBe(true);
+    expect(t.logs()).not.toContain('test outage');
+    setRemindersDown(false);
+    const back = await send('list_reminders', {});
+    expect(back.statusCode).toBe(200);
+    expect(back.json().result.isError).toBeUndefined();
+    const missing = await send('cancel_reminder', { reminder_id: '00000000-0000-4000-8000-000000000000' });
+    expect(missing.statusCode).toBe(200);
+    expect(missing.json().result).toMatchObject({ isError: true, content: [{ type: 'text', text: 'No such reminder.' }] });
   });
 
   it('without credentials an outage is still 401 where the credential is missing', async () => {

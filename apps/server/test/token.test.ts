@@ -1,9 +1,12 @@
 // POST /token and POST /revoke: the design's rules for codes, PKCE, client authentication and keys.
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../src/crypto.ts';
 import { apiKeys, auditEvents } from '../src/store/db/schema.ts';
+import type { Kv } from '../src/store/kv/kv.ts';
+import { testBackends } from './support/backends.ts';
 import { callMcp, CLAUDE_CALLBACK, exchange, exchangeCode, obtainCode, register } from './support/flow.ts';
-import { useTestApp } from './support/test-app.ts';
+import { buildTestApp, useTestApp } from './support/test-app.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
 
 describe('POST /token', () => {
@@ -128,6 +131,57 @@ describe('POST /token', () => {
       expect(logs).not.toContain(secret);
     }
   });
+});
+
+/** Wraps a KV so every key a call actually wrote is recorded (a swapIfPresent that found nothing wrote nothing). */
+function recordingKv(inner: Kv): { kv: Kv; written: string[] } {
+  const written: string[] = [];
+  const writes = new Set(['set', 'setIfAbsent', 'swap', 'swapIfPresent', 'incr']);
+  const kv = new Proxy(inner, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (typeof value !== 'function') return value;
+      const method = (value as (...a: unknown[]) => Promise<unknown>).bind(target);
+      if (!writes.has(String(prop))) return method;
+      return async (key: string, ...rest: unknown[]) => {
+        const result = await method(key, ...rest);
+        const stored = prop === 'swapIfPresent' ? result !== null : prop === 'setIfAbsent' ? result === true : true;
+        if (stored) written.push(key);
+        return result;
+      };
+    },
+  });
+  return { kv, written };
+}
+
+describe.each(testBackends())('POST /token with a code that was never issued, on $name', ({ available, open }) => {
+  it.skipIf(!available)('answers invalid_grant and leaves no mark in the KV; a real code replayed is still caught', async () => {
+    const backends = await open();
+    const { kv, written } = recordingKv(backends.kv);
+    const t = await buildTestApp({ db: backends.db, kv });
+    try {
+      const issued = await obtainCode(t);
+      const madeUp = 'x'.repeat(43);
+      written.length = 0;
+      for (let i = 0; i < 3; i++) {
+        expectOAuthError(await exchangeCode(t, issued, { code: `${madeUp}${i}` }), 400, 'invalid_grant');
+      }
+      // Only the token endpoint's rate-limit bucket: nothing under a made-up code's hash, nothing for 5 minutes.
+      expect(written.filter((k) => !k.startsWith('ratelimit:'))).toEqual([]);
+      expect(written.join(' ')).not.toContain(sha256Hex(`${madeUp}0`));
+
+      // The real code: taken, then its replay is recognised (and revokes the key) through its one entry.
+      const first = await exchangeCode(t, issued);
+      expect(first.statusCode).toBe(200);
+      expectOAuthError(await exchangeCode(t, issued), 400, 'invalid_grant');
+      expect((await callMcp(t, first.json().access_token)).statusCode).toBe(401);
+      const codeEntries = written.filter((k) => !k.startsWith('ratelimit:'));
+      expect(new Set(codeEntries)).toEqual(new Set([`code:${sha256Hex(issued.code)}`]));
+    } finally {
+      await t.close();
+      await backends.close();
+    }
+  }, 60_000);
 });
 
 describe('POST /revoke (RFC 7009)', () => {

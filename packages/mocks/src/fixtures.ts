@@ -44,6 +44,7 @@ export const requestIds = {
   claude: 'pr_3Xb9LmQ2vK8wN5tR1yZ4cF7h',
   loopback: 'pr_Lp8Qz2Wm5Rt9Xv3Nb6Kd1Hs',
   hostile: 'pr_Hx4Tn7Vb2Mq9Wz5Rc8Jf3Ld',
+  metadataDocument: 'pr_Md5Kw8Qz3Rt1Vx7Nb4Lc9Hj',
   /** Well-formed, but no scenario holds it: the server answers 404 (unknown or expired). */
   expired: 'pr_Ex9Pd2Rq7Wm4Tz8Vb1Nc6Kh',
 } as const;
@@ -52,18 +53,29 @@ export const claudeClient: ConsentClient = {
   client_id: 'c_7Kq2xV9mNp4RtW8sLb3Y',
   client_name: 'claudeai',
   label: 'Claude (web connector)',
+  metadata_document_host: null,
+};
+
+/** Claude as it identifies itself today: a Client ID Metadata Document published on claude.ai. */
+export const claudeMetadataDocumentClient: ConsentClient = {
+  client_id: 'https://claude.ai/oauth/mcp-oauth-client-metadata',
+  client_name: 'Claude',
+  label: 'Claude (web connector)',
+  metadata_document_host: 'claude.ai',
 };
 
 export const inspectorClient: ConsentClient = {
   client_id: 'c_Mi4Rk8Tz2Wq6Yn1Vb5Xs',
   client_name: 'MCP Inspector',
   label: 'MCP Inspector',
+  metadata_document_host: null,
 };
 
 export const hostileClient: ConsentClient = {
   client_id: 'c_Hs9Qp3Lm7Vx1Tb5Nz8Kw',
   client_name: hostileClientName,
   label: hostileClientName,
+  metadata_document_host: null,
 };
 
 /** Registered clients, as `POST /register` would have answered for them. */
@@ -109,6 +121,12 @@ export const consentForClaude: ConsentRequest = {
   scopes: bothScopes,
   resource: 'http://localhost:3000/mcp',
   expires_at: '2026-01-01T09:10:00Z',
+};
+
+export const consentForClaudeMetadataDocument: ConsentRequest = {
+  ...consentForClaude,
+  request_id: requestIds.metadataDocument,
+  client: claudeMetadataDocumentClient,
 };
 
 export const consentForLoopback: ConsentRequest = {

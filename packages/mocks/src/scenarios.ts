@@ -5,6 +5,7 @@ import type { ConsentRequest, Reminder } from '@reminderit/sdk';
 import {
   apiKeys,
   consentForClaude,
+  consentForClaudeMetadataDocument,
   consentForHostileName,
   consentForLoopback,
   reminders,
@@ -24,7 +25,7 @@ export interface Scenario {
   failure?: 'server_error';
 }
 
-const everyRequest = [consentForClaude, consentForLoopback, consentForHostileName];
+const everyRequest = [consentForClaude, consentForClaudeMetadataDocument, consentForLoopback, consentForHostileName];
 
 export const scenarios = {
   signedOut: {
@@ -38,6 +39,13 @@ export const scenarios = {
     description: 'Signed in, with a pending request from Claude.ai (redirect to claude.ai).',
     signedIn: true,
     pendingRequests: [consentForClaude],
+    keys: apiKeys,
+    reminders,
+  },
+  consentClaudeMetadataDocument: {
+    description: 'Signed in, with a pending request from Claude identified by its Client ID Metadata Document on claude.ai.',
+    signedIn: true,
+    pendingRequests: [consentForClaudeMetadataDocument],
     keys: apiKeys,
     reminders,
   },

@@ -82,6 +82,17 @@ function ConsentForm({ session, request, onExpired }: { session: Session; reques
         <span className="client-name">{name}</span> wants to use your ReminderIt account
       </PageTitle>
 
+      {request.client.metadata_document_host ? (
+        <section className="identity" aria-labelledby="identity-label">
+          <p id="identity-label">Verified app identity</p>
+          <p className="host verified-host">{request.client.metadata_document_host}</p>
+          <p className="note">
+            ReminderIt checked that this app's details are published by <strong>{request.client.metadata_document_host}</strong>. The
+            name “{name}” is what the app calls itself.
+          </p>
+        </section>
+      ) : null}
+
       <section className="redirect" aria-labelledby="redirect-label">
         <p id="redirect-label">After you choose, you will be sent to</p>
         <p className="host">{host}</p>

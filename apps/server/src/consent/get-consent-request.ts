@@ -5,6 +5,7 @@ import { requireSession } from '../accounts/session-auth.ts';
 import { notFound } from '../errors.ts';
 import { operation } from '../http/operation.ts';
 import { findClient } from '../oauth/clients.ts';
+import { metadataDocumentHost } from '../oauth/client-metadata-document.ts';
 import { claimPendingRequest } from '../oauth/consent-binding.ts';
 import { readPendingRequest, updatePendingRequest } from '../oauth/pending-requests.ts';
 import { isLoopbackRedirect } from '../oauth/redirect-uris.ts';
@@ -29,7 +30,13 @@ export function getConsentRequest(ctx: AppContext) {
       status: 200,
       body: {
         request_id: path.requestId,
-        client: { client_id: client.id, client_name: client.clientName, label: client.label },
+        client: {
+          client_id: client.id,
+          client_name: client.clientName,
+          label: client.label,
+          // The host that published the Client ID Metadata Document: verified by fetching it over https.
+          metadata_document_host: metadataDocumentHost(client.id) ?? null,
+        },
         redirect_uri: pending.redirectUri,
         redirect_host: new URL(pending.redirectUri).host,
         is_loopback: isLoopbackRedirect(pending.redirectUri),

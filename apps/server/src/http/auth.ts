@@ -1,17 +1,10 @@
 import type { Context } from 'openapi-backend';
 import type { SessionAuth } from '../accounts/session-auth.ts';
+import type { KeyAuth } from '../keys/bearer.ts';
+
+export type { KeyAuth };
 
 // Who a request is authenticated as, per the spec's security schemes (filled in by http/security.ts).
-
-/** `bearerApiKey`: an API key (an OAuth access token or a manual key). */
-export interface KeyAuth {
-  keyId: string;
-  userId: string;
-  clientId: string | null;
-  label: string;
-  scopes: string[];
-  resource: string;
-}
 
 export interface RequestAuth {
   session?: SessionAuth;

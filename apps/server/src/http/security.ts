@@ -6,50 +6,19 @@ import { readSession } from '../accounts/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { safeEqual } from '../crypto.ts';
 import { forbidden, invalidToken, storageUnavailable, unauthorized } from '../errors.ts';
-import { findActiveKey } from '../keys/key-store.ts';
+import { bearerChallenge, bearerToken, type KeyAuth } from '../keys/bearer.ts';
 import { SUPPORTED_SCOPES } from '../oauth/scopes.ts';
 import { isStorageUnavailable } from '../store/storage-unavailable.ts';
 import type { SessionAuth } from '../accounts/session-auth.ts';
-import type { KeyAuth, RequestAuth } from './auth.ts';
-
-/** RFC 6750 §2.1: `Authorization: Bearer <token>` (scheme case-insensitive). */
-export function bearerToken(req: FastifyRequest): string | undefined {
-  const header = req.headers.authorization;
-  const match = header ? /^Bearer[ ]+([^ ]+)[ ]*$/i.exec(header) : null;
-  return match?.[1];
-}
-
-/**
- * RFC 6750 §3 + RFC 9728 §5.1: the challenge that sends a client to the protected-resource metadata; with
- * `error="invalid_token"` when a token was presented but is not valid.
- */
-export function bearerChallenge(
-  ctx: Pick<AppContext, 'config'>,
-  error?: { code?: string; description?: string; scope?: string },
-): string {
-  const parts = [`resource_metadata="${ctx.config.publicUrl}/.well-known/oauth-protected-resource/mcp"`];
-  if (error?.code) parts.push(`error="${error.code}"`);
-  if (error?.description) parts.push(`error_description="${error.description.replace(/["\\]/g, '')}"`);
-  if (error?.scope) parts.push(`scope="${error.scope}"`);
-  return `Bearer ${parts.join(', ')}`;
-}
+import type { RequestAuth } from './auth.ts';
 
 export function securityHandlers(ctx: AppContext) {
   return {
     sessionCookie: async (_c: Context, req: FastifyRequest): Promise<SessionAuth | false> =>
       (await readSession(ctx, req)) ?? false,
     bearerApiKey: async (_c: Context, req: FastifyRequest): Promise<KeyAuth | false> => {
-      const token = bearerToken(req);
-      const key = token ? await findActiveKey(ctx, token) : undefined;
-      if (!key) return false;
-      return {
-        keyId: key.id,
-        userId: key.userId,
-        clientId: key.clientId,
-        label: key.label,
-        scopes: key.scopes,
-        resource: key.resource,
-      };
+      const token = bearerToken(req.headers.authorization);
+      return (token ? await ctx.bearer.verify(token) : undefined) ?? false;
     },
   };
 }

@@ -1,14 +1,14 @@
 // API keys in the database: mint (the access token of the OAuth flow, or a manual key), verify on the
 // bearer hot path, list, revoke. Only SHA-256 of the secret is stored.
-import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import { safeEqual, sha256Hex } from '../crypto.ts';
+import type { Database } from '../store/db/open-db.ts';
+import { prepared } from '../store/db/prepared.ts';
+import type { Kv } from '../store/kv/kv.ts';
 import { apiKeys, oauthClients, type ApiKeyRow } from '../store/db/schema.ts';
 import { displayPrefix, isWellFormedApiKey, mintApiKeySecret } from './api-key-secret.ts';
-
-/** last_used_at is refreshed at most this often per key, so the hot path rarely writes. */
-const LAST_USED_RESOLUTION_MS = 60_000;
 
 export interface MintKeyInput {
   userId: string;
@@ -51,41 +51,38 @@ export async function findKeyIdByCodeHash(ctx: Pick<AppContext, 'db'>, codeHash:
   return key?.id;
 }
 
-/** The active (unrevoked) key with this secret, or undefined. Compares hashes in constant time. */
-export async function findActiveKey(ctx: Pick<AppContext, 'db' | 'clock'>, secret: string): Promise<ApiKeyRow | undefined> {
-  if (!isWellFormedApiKey(secret)) return undefined;
-  const hash = sha256Hex(secret);
-  const [key] = await ctx.db.db
+/**
+ * The active (unrevoked) key whose secret has this SHA-256, or undefined: one lookup on the unique index.
+ * The hot path (bearer-keys.ts) checks the secret's shape first and caches the answer.
+ */
+export async function findActiveKeyByHash(db: Database, hash: string): Promise<ApiKeyRow | undefined> {
+  const [key] = await activeKeyByHash(db).execute({ hash });
+  return key && safeEqual(key.secretHash, hash) ? key : undefined;
+}
+
+const activeKeyByHash = prepared((db) =>
+  db
     .select()
     .from(apiKeys)
-    .where(and(eq(apiKeys.secretHash, hash), isNull(apiKeys.revokedAt)))
-    .limit(1);
-  if (!key || !safeEqual(key.secretHash, hash)) return undefined;
-  const now = ctx.clock.now();
-  if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    const cutoff = new Date(now - LAST_USED_RESOLUTION_MS);
-    await ctx.db.db
-      .update(apiKeys)
-      .set({ lastUsedAt: new Date(now) })
-      .where(and(eq(apiKeys.id, key.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, cutoff))));
-  }
-  return key;
-}
+    .where(and(eq(apiKeys.secretHash, sql.placeholder('hash')), isNull(apiKeys.revokedAt)))
+    .limit(1)
+    .prepare('active_key_by_hash'),
+);
 
 /**
  * Revokes a key (optionally only if it belongs to `userId`). Returns whether a key was found; revoking an
  * already revoked key is a no-op that still returns true. The UPDATE is guarded by `revoked_at IS NULL`, so
  * of concurrent revocations exactly one changes the row, and only that one writes key_revoked (in the same
- * transaction).
+ * transaction). Once committed, every instance's key cache drops the key (bearer-keys.ts).
  */
 export async function revokeKey(
-  ctx: Pick<AppContext, 'db' | 'clock'>,
+  ctx: Pick<AppContext, 'db' | 'clock' | 'kv'> & Partial<Pick<AppContext, 'bearer'>>,
   where: { keyId: string; userId?: string },
   reason: string,
 ): Promise<boolean> {
   const conditions = [eq(apiKeys.id, where.keyId)];
   if (where.userId) conditions.push(eq(apiKeys.userId, where.userId));
-  return ctx.db.db.transaction(async (tx) => {
+  const outcome = await ctx.db.db.transaction(async (tx) => {
     const [revoked] = await tx
       .update(apiKeys)
       .set({ revokedAt: new Date(ctx.clock.now()) })
@@ -94,11 +91,25 @@ export async function revokeKey(
     if (revoked) {
       const fields = { userId: revoked.userId, clientId: revoked.clientId, keyId: revoked.id, data: { reason } };
       await recordAudit(ctx, 'key_revoked', fields, tx);
-      return true;
+      return { found: true, revokedId: revoked.id };
     }
     const [existing] = await tx.select({ id: apiKeys.id }).from(apiKeys).where(and(...conditions)).limit(1);
-    return existing !== undefined;
+    return { found: existing !== undefined, revokedId: undefined };
   });
+  if (outcome.revokedId) {
+    // This instance's cache at once, then every instance's (scripts and tests without an app only publish).
+    if (ctx.bearer) await ctx.bearer.revoked(outcome.revokedId);
+    else await announceRevocation(ctx.kv, outcome.revokedId);
+  }
+  return outcome.found;
+}
+
+/** The KV channel carrying the ids of revoked keys to every instance's key cache (bearer-keys.ts). */
+export const KEY_REVOKED_CHANNEL = 'keys:revoked';
+
+/** Tells every instance that key `keyId` is revoked. */
+export function announceRevocation(kv: Kv, keyId: string): Promise<void> {
+  return kv.publish(KEY_REVOKED_CHANNEL, keyId);
 }
 
 /** The key (revoked or not) with this secret, for RFC 7009 revocation by token. */

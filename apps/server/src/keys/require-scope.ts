@@ -3,8 +3,7 @@
 import type { Scope } from '@reminderit/sdk';
 import type { AppContext } from '../context.ts';
 import { insufficientScope, invalidToken } from '../errors.ts';
-import type { KeyAuth, RequestAuth } from '../http/auth.ts';
-import { bearerChallenge } from '../http/security.ts';
+import { bearerChallenge, type KeyAuth } from './bearer.ts';
 import { SUPPORTED_SCOPES } from '../oauth/scopes.ts';
 
 /**
@@ -12,7 +11,7 @@ import { SUPPORTED_SCOPES } from '../oauth/scopes.ts';
  * resource are accepted. A key minted for another resource is an invalid token here (RFC 6750 §3.1), with
  * the challenge that points back to our resource metadata.
  */
-export function requireAudience(ctx: Pick<AppContext, 'config'>, auth: RequestAuth): KeyAuth {
+export function requireAudience(ctx: Pick<AppContext, 'config'>, auth: { key?: KeyAuth }): KeyAuth {
   const key = auth.key;
   if (!key || key.resource !== ctx.config.mcpResource) {
     const description = 'The access token was not issued for this resource.';
@@ -50,7 +49,7 @@ export function requireScopes(ctx: Pick<AppContext, 'config'>, key: KeyAuth, nee
 }
 
 /** Audience, then scopes: the key a REST handler may act with. */
-export function requireKey(ctx: Pick<AppContext, 'config'>, auth: RequestAuth, ...needed: Scope[]): KeyAuth {
+export function requireKey(ctx: Pick<AppContext, 'config'>, auth: { key?: KeyAuth }, ...needed: Scope[]): KeyAuth {
   const key = requireAudience(ctx, auth);
   requireScopes(ctx, key, needed);
   return key;

@@ -14,6 +14,9 @@
 // behind the load balancer answers any request. Streaming (SSE) would only carry server-to-client requests
 // and notifications, which a stateless server cannot correlate with a later POST anyway.
 //
+// A tool that hits a storage outage turns the whole request into 503 temporarily_unavailable + Retry-After
+// (the one error shape, as on every route), not an `isError` result: the client retries.
+//
 // The web-standard Response is relayed through the normal reply path (no hijack), so the app's response
 // headers, error handler and request logging all apply.
 import {
@@ -26,7 +29,7 @@ import type { McpRequestData, McpRequestErrors, McpRequestResponses, McpStreamDa
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { methodNotAllowed } from '../errors.ts';
-import type { KeyAuth } from '../http/auth.ts';
+import type { KeyAuth } from '../keys/bearer.ts';
 import { operation, type OperationInput, type RawResult } from '../http/operation.ts';
 import { requireAudience, requireScopes } from '../keys/require-scope.ts';
 import { createMcpServer } from './mcp-server.ts';
@@ -44,6 +47,15 @@ const FORWARDED_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mc
 interface Caller {
   key: KeyAuth;
   log: FastifyBaseLogger;
+  /** Set when a tool hit a storage outage (tools/tool.ts `guarded`): the request is answered 503. */
+  outage?: { error: unknown };
+}
+
+/** The MCP server for one request, bound to the caller; a tool's storage outage is noted on the caller. */
+function serverFor(ctx: AppContext, caller: Caller) {
+  return createMcpServer(ctx, caller.key, caller.log, (error) => {
+    caller.outage ??= { error };
+  });
 }
 
 /**
@@ -60,7 +72,7 @@ export function mcpHandlers(ctx: AppContext) {
   const modern = createMcpHandler(
     ({ authInfo }) => {
       const caller = authInfo?.extra?.caller as Caller; // always set: every fetch below passes it
-      return createMcpServer(ctx, caller.key, caller.log);
+      return serverFor(ctx, caller);
     },
     { legacy: 'reject' }, // responseMode 'auto': JSON, as no tool emits notifications
   );
@@ -78,6 +90,9 @@ export function mcpHandlers(ctx: AppContext) {
       const response = legacy
         ? await serveLegacy(ctx, caller, request, input.body)
         : await modern.fetch(request, { authInfo: authInfoFor(caller), parsedBody: input.body });
+      // DESIGN.md: a storage outage is 503 temporarily_unavailable + Retry-After on every route, so the
+      // client retries the call rather than reporting a failed tool to the model (error-handling.ts).
+      if (caller.outage) throw caller.outage.error;
       // A refusal is a JSON-RPC error only for a request that claims 2026-07-28 (envelope or header).
       const claimsModern = envelopeRevision(input.body) !== undefined || headers.get('mcp-protocol-version') === MODERN_REVISION;
       return relay(response, !legacy && claimsModern);
@@ -94,7 +109,7 @@ export function mcpHandlers(ctx: AppContext) {
 
 /** One 2025-era POST: a fresh server bound to the key and a fresh stateless JSON transport, closed afterwards. */
 async function serveLegacy(ctx: AppContext, caller: Caller, request: Request, body: unknown): Promise<Response> {
-  const server = createMcpServer(ctx, caller.key, caller.log);
+  const server = serverFor(ctx, caller);
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined, // stateless: no Mcp-Session-Id
     enableJsonResponse: true,

@@ -5,7 +5,7 @@ import { type CallToolResult, ProtocolError, ProtocolErrorCode, Server } from '@
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../context.ts';
-import type { KeyAuth } from '../http/auth.ts';
+import type { KeyAuth } from '../keys/bearer.ts';
 import { findTool, LIST_CACHE_HINT, TOOL_DEFINITIONS } from './tool-catalog.ts';
 import { guarded, toolFailure, type ToolContext } from './tools/tool.ts';
 
@@ -24,7 +24,12 @@ const INSTRUCTIONS = [
  */
 const sharedValidator = new AjvJsonSchemaValidator();
 
-export function createMcpServer(ctx: AppContext, key: KeyAuth, log: FastifyBaseLogger): Server {
+export function createMcpServer(
+  ctx: AppContext,
+  key: KeyAuth,
+  log: FastifyBaseLogger,
+  storageOutage: ToolContext['storageOutage'],
+): Server {
   const server = new Server(
     { name: MCP_SERVER_NAME, title: 'ReminderIt', version: MCP_SERVER_VERSION },
     {
@@ -36,7 +41,7 @@ export function createMcpServer(ctx: AppContext, key: KeyAuth, log: FastifyBaseL
   );
   // Transport and protocol failures are logged here; the client only ever sees the SDK's JSON-RPC error.
   server.onerror = (err) => log.warn({ err }, 'mcp protocol error');
-  const tool: ToolContext = { app: ctx, key, log };
+  const tool: ToolContext = { app: ctx, key, log, storageOutage };
 
   server.setRequestHandler('tools/list', () => ({ tools: [...TOOL_DEFINITIONS] }));
   server.setRequestHandler('tools/call', async (request) => callTool(tool, request.params.name, request.params.arguments));

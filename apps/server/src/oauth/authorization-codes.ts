@@ -1,5 +1,5 @@
 // Authorization codes (design rules): ≥ 128 random bits (we use 256), stored in the KV under their SHA-256
-// only, single use via atomic take, TTL ≤ 60 s. A replayed code revokes the key it produced (RFC 6749
+// only, single use via an atomic take, TTL ≤ 60 s until taken. A replayed code revokes the key it produced (RFC 6749
 // §4.1.2, RFC 9700 §4.5): after a successful exchange a marker maps the code's hash to the minted key.
 import type { AppContext } from '../context.ts';
 import { randomToken, sha256Hex } from '../crypto.ts';
@@ -14,15 +14,21 @@ export interface CodeGrant {
   resource: string;
 }
 
-/** How long an exchanged code's hash is remembered for replay detection. */
+/**
+ * How long a taken code's entry is kept for replay detection. Past it, the durable link on the key row
+ * (api_keys.code_hash) still finds the key a replay must revoke.
+ */
 const REPLAY_MEMORY_MS = 24 * 3600 * 1000;
-/** A replay mark left by a request whose code was already gone; outlives any exchange still minting. */
-const REPLAY_MARK_MS = 5 * 60 * 1000;
-const REPLAYED = 'replayed';
 
+/**
+ * One KV entry per code, under its hash, through the code's whole life: the grant (JSON) until the code is
+ * taken; then the taker's claim (`taken:<random>`, every taker writes its own); then `key:<id>` once the
+ * winner recorded the key it minted. Codes that were never issued (or expired untaken) have no entry, and
+ * taking one writes none.
+ */
 const codeKey = (hash: string) => `code:${hash}`;
-/** Holds the id of the key the code produced, or REPLAYED once a replay arrived. */
-const usedKey = (hash: string) => `code-used:${hash}`;
+const CLAIM_PREFIX = 'taken:';
+const KEY_PREFIX = 'key:';
 
 export async function issueCode(ctx: Pick<AppContext, 'kv' | 'config'>, grant: CodeGrant): Promise<string> {
   const code = randomToken(32);
@@ -31,30 +37,35 @@ export async function issueCode(ctx: Pick<AppContext, 'kv' | 'config'>, grant: C
 }
 
 export type TakenCode =
-  | { kind: 'valid'; grant: CodeGrant; hash: string }
-  /** Already exchanged: `keyId` is the key it produced, when this request is the first to learn it. */
+  /** This request took the code first; `claim` is what it left in the entry (see recordExchange). */
+  | { kind: 'valid'; grant: CodeGrant; hash: string; claim: string }
+  /** Already taken: `keyId` is the key it produced, when the winner had recorded it. */
   | { kind: 'replayed'; keyId: string | undefined; hash: string }
-  /** Never issued, expired, or taken by an exchange that has not recorded its key yet (it will see the mark). */
+  /** Never issued, or expired before anyone took it. */
   | { kind: 'unknown'; hash: string };
 
 /**
- * Takes a code. Each step is one atomic KV command, so of concurrent exchanges on any instances exactly
- * one gets `valid` (GETDEL), and every other one leaves a replay mark (SET ... GET) that either returns
- * the key the winner recorded or is found by the winner when it records (recordExchange).
+ * Takes a code: one atomic KV command (SET ... XX GET) that writes this request's claim over the entry
+ * only if there is one, so of concurrent exchanges on any instances exactly one sees the grant, every other
+ * one sees what the one before it wrote (a claim or the recorded key) and leaves its own claim — which the
+ * winner finds when it records (recordExchange). A made-up code leaves nothing behind.
  */
 export async function takeCode(ctx: Pick<AppContext, 'kv'>, code: string): Promise<TakenCode> {
   const hash = sha256Hex(code);
-  const raw = await ctx.kv.take(codeKey(hash));
-  if (raw) return { kind: 'valid', grant: JSON.parse(raw) as CodeGrant, hash };
-  const previous = await ctx.kv.swap(usedKey(hash), REPLAYED, REPLAY_MARK_MS);
+  const claim = CLAIM_PREFIX + randomToken(16);
+  const previous = await ctx.kv.swapIfPresent(codeKey(hash), claim, REPLAY_MEMORY_MS);
   if (previous === null) return { kind: 'unknown', hash };
-  return { kind: 'replayed', keyId: previous === REPLAYED ? undefined : previous, hash };
+  if (previous.startsWith('{')) {
+    return { kind: 'valid', grant: JSON.parse(previous) as CodeGrant, hash, claim };
+  }
+  return { kind: 'replayed', keyId: previous.startsWith(KEY_PREFIX) ? previous.slice(KEY_PREFIX.length) : undefined, hash };
 }
 
 /**
  * Records which key the code produced (SET ... GET); returns true when a replay arrived while the key was
- * being minted (then the caller revokes the key it just minted, which never leaves the server).
+ * being minted — the entry no longer holds this exchange's own claim — and then the caller revokes the key
+ * it just minted, which never leaves the server.
  */
-export async function recordExchange(ctx: Pick<AppContext, 'kv'>, hash: string, keyId: string): Promise<boolean> {
-  return (await ctx.kv.swap(usedKey(hash), keyId, REPLAY_MEMORY_MS)) === REPLAYED;
+export async function recordExchange(ctx: Pick<AppContext, 'kv'>, taken: { hash: string; claim: string }, keyId: string): Promise<boolean> {
+  return (await ctx.kv.swap(codeKey(taken.hash), KEY_PREFIX + keyId, REPLAY_MEMORY_MS)) !== taken.claim;
 }

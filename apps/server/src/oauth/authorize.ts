@@ -6,6 +6,8 @@ import { readSession } from '../accounts/sessions.ts';
 import type { AppContext } from '../context.ts';
 import type { OperationInput, RawResult } from '../http/operation.ts';
 import { findClient } from './clients.ts';
+import { touchClient } from './client-expiry.ts';
+import { MetadataDocumentError, identifyMetadataDocumentClient, isMetadataDocumentClientId } from './client-metadata-document.ts';
 import { authorizationErrorPage } from './error-page.ts';
 import { bindBrowser } from './consent-binding.ts';
 import { type PendingRequest, storePendingRequest } from './pending-requests.ts';
@@ -34,6 +36,16 @@ export function authorizeHandlers(ctx: AppContext) {
 
   /** Step 1: the client and redirect URI must be known before anything is sent back to that URI. */
   async function identifyClient(q: Query): Promise<{ client: OAuthClientRow; redirectUri: string } | RawResult> {
+    // Client ID Metadata Documents (MCP 2025-11-25): a URL client_id is fetched and checked; any failure is
+    // the error page, never a redirect (nothing about the document can be trusted yet) and nothing is stored.
+    if (isMetadataDocumentClientId(q.client_id)) {
+      try {
+        return await identifyMetadataDocumentClient(ctx, q.client_id, q.redirect_uri);
+      } catch (err) {
+        if (err instanceof MetadataDocumentError) return authorizationErrorPage('invalid_client', err.message);
+        throw err;
+      }
+    }
     const client = await findClient(ctx, q.client_id);
     if (!client) return authorizationErrorPage('invalid_client', 'The app asking for access is not registered with ReminderIt.');
     let redirectUri: string;
@@ -54,6 +66,7 @@ export function authorizeHandlers(ctx: AppContext) {
     if (!matchTrustedRedirect(ctx.config.trustedRedirects, redirectUri)) {
       return authorizationErrorPage('invalid_request', 'The address the app wants to send you back to is no longer allowed by ReminderIt.');
     }
+    await touchClient(ctx, client);
     return { client, redirectUri };
   }
 

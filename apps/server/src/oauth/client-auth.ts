@@ -7,6 +7,7 @@ import { safeEqual, sha256Hex } from '../crypto.ts';
 import { invalidClient, invalidRequest } from '../errors.ts';
 import type { OAuthClientRow } from '../store/db/schema.ts';
 import { findClient } from './clients.ts';
+import { touchClient } from './client-expiry.ts';
 
 const CHALLENGE = { 'www-authenticate': 'Basic realm="ReminderIt", charset="UTF-8"' };
 const fail = (description: string) => invalidClient(description, CHALLENGE);
@@ -36,7 +37,7 @@ function secretMatches(client: OAuthClientRow, secret: string): boolean {
 }
 
 export async function authenticateClient(
-  ctx: Pick<AppContext, 'db'>,
+  ctx: Pick<AppContext, 'db' | 'clock'>,
   req: FastifyRequest,
   body: { client_id?: string; client_secret?: string },
 ): Promise<OAuthClientRow> {
@@ -50,17 +51,24 @@ export async function authenticateClient(
   if (!clientId) throw fail('Client authentication failed: no client_id.');
   const client = await findClient(ctx, clientId);
   if (!client) throw fail('Unknown client. Register again.');
+  // A URL client_id (Client ID Metadata Document) was mirrored into oauth_clients at /authorize, as `none`.
+  checkCredentials(client, basic, body.client_secret);
+  await touchClient(ctx, client); // use renews the registration (client-expiry.ts)
+  return client;
+}
+
+function checkCredentials(client: OAuthClientRow, basic: BasicCredentials | undefined, clientSecret: string | undefined): void {
 
   switch (client.tokenEndpointAuthMethod) {
     case 'none':
-      if (basic || body.client_secret !== undefined) throw fail('This client is registered without a secret.');
-      return client;
+      if (basic || clientSecret !== undefined) throw fail('This client is registered without a secret.');
+      return;
     case 'client_secret_basic':
       if (!basic || !secretMatches(client, basic.secret)) throw fail('Client authentication failed.');
-      return client;
+      return;
     case 'client_secret_post':
-      if (body.client_secret === undefined || !secretMatches(client, body.client_secret)) throw fail('Client authentication failed.');
-      return client;
+      if (clientSecret === undefined || !secretMatches(client, clientSecret)) throw fail('Client authentication failed.');
+      return;
     default:
       throw fail('Client authentication failed.');
   }

@@ -1,11 +1,12 @@
 // OAuth clients from dynamic client registration (RFC 7591): create and look up rows of `oauth_clients`.
 // The client secret is returned once, at creation, and stored only as its SHA-256 (design: secrets are
 // never stored).
-import { eq } from 'drizzle-orm';
+import { and, eq, gte } from 'drizzle-orm';
 import type { ClientRegistrationResponse } from '@reminderit/sdk';
 import type { AppContext } from '../context.ts';
 import { randomToken, sha256Hex } from '../crypto.ts';
 import { oauthClients, type OAuthClientRow } from '../store/db/schema.ts';
+import { clientExpiryCutoff } from './client-expiry.ts';
 
 export type TokenEndpointAuthMethod = ClientRegistrationResponse['token_endpoint_auth_method'];
 
@@ -50,16 +51,21 @@ export async function createClient(ctx: Pick<AppContext, 'db' | 'clock'>, fields
       tokenEndpointAuthMethod: fields.tokenEndpointAuthMethod,
       metadata: fields.metadata,
       createdAt: new Date(ctx.clock.now()),
+      lastUsedAt: new Date(ctx.clock.now()),
     })
     .returning();
   if (!client) throw new Error('oauth_clients insert returned no row');
   return { client, clientSecret };
 }
 
-/** The registered client with this `client_id`, or undefined. */
-export async function findClient(ctx: Pick<AppContext, 'db'>, clientId: string): Promise<OAuthClientRow | undefined> {
+/** The registered client with this `client_id`, or undefined (also when it expired: client-expiry.ts). */
+export async function findClient(ctx: Pick<AppContext, 'db' | 'clock'>, clientId: string): Promise<OAuthClientRow | undefined> {
   // No stored id is empty, over the bound, or holds U+0000 (which PostgreSQL text cannot even be compared with).
   if (clientId === '' || clientId.length > MAX_CLIENT_ID_LENGTH || clientId.includes('\u0000')) return undefined;
-  const [client] = await ctx.db.db.select().from(oauthClients).where(eq(oauthClients.id, clientId)).limit(1);
+  const [client] = await ctx.db.db
+    .select()
+    .from(oauthClients)
+    .where(and(eq(oauthClients.id, clientId), gte(oauthClients.lastUsedAt, clientExpiryCutoff(ctx))))
+    .limit(1);
   return client;
 }

@@ -34,8 +34,10 @@ export function discoveryHandlers({ config }: { config: Config }) {
     scopes_supported: [...SUPPORTED_SCOPES],
     authorization_response_iss_parameter_supported: true,
     service_documentation: `${issuer}/docs`,
-    // Client ID Metadata Documents (MCP authorization, 2025-11-25) are not accepted yet: say so explicitly.
-    client_id_metadata_document_supported: false,
+    // Client ID Metadata Documents (MCP authorization 2025-11-25; draft-ietf-oauth-client-id-metadata-document
+    // §5): clients such as Claude use them when this is true and `none` is among the token endpoint auth methods.
+    // registration_endpoint stays for older clients (DCR, deprecated in MCP 2026-07-28 but kept).
+    client_id_metadata_document_supported: true,
   };
   // RFC 9728 §2 (and §3.1: the /mcp-suffixed well-known URL names the resource at PUBLIC_URL/mcp).
   const protectedResourceMetadata: ProtectedResourceMetadata = {

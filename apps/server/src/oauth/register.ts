@@ -10,6 +10,7 @@ import { invalidClientMetadata, invalidRedirectUri } from '../errors.ts';
 import { operation } from '../http/operation.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
 import { createClient, type CreatedClient } from './clients.ts';
+import { sweepExpiredClientsSoon } from './client-expiry.ts';
 import { checkRedirectUriShape, matchTrustedRedirect } from './redirect-uris.ts';
 import { SUPPORTED_SCOPES } from './scopes.ts';
 
@@ -146,6 +147,8 @@ export function registerHandlers(ctx: AppContext) {
       const metadata = validateMetadata(body);
       const label = checkTrustedRedirects(ctx.config.trustedRedirects, metadata);
       const created = await storeClient(ctx, metadata, label);
+      // Registration hygiene: expired clients are deleted in the background (at most hourly, one instance).
+      void sweepExpiredClientsSoon(ctx, (err) => raw.log.warn({ err }, 'sweeping expired OAuth clients failed'));
       return respond(created, metadata);
     }),
   };

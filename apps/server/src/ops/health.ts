@@ -1,4 +1,4 @@
-// Liveness (process up) and readiness (database and KV reachable) for load balancers.
+// Liveness (process up) and readiness (database and KV reachable, and not shutting down) for load balancers.
 import type {
   GetHealthData,
   GetHealthResponses,
@@ -27,7 +27,8 @@ async function check(ping: () => Promise<void>): Promise<'ok' | 'error'> {
   }
 }
 
-export function healthHandlers({ db, kv }: { db: Database; kv: Kv }) {
+/** `draining`: whether graceful shutdown has begun (http/draining.ts); from then on the instance is not ready. */
+export function healthHandlers({ db, kv, draining }: { db: Database; kv: Kv; draining: () => boolean }) {
   return {
     getHealth: operation<GetHealthData, GetHealthResponses>(async () => ({
       status: 200,
@@ -35,8 +36,9 @@ export function healthHandlers({ db, kv }: { db: Database; kv: Kv }) {
     })),
     getReadiness: operation<GetReadinessData, GetReadinessResponses & GetReadinessErrors>(async ({ raw }) => {
       const [database, kvState] = await Promise.all([check(() => db.ping()), check(() => kv.ping())]);
-      const ready = database === 'ok' && kvState === 'ok';
-      if (!ready) raw.log.warn({ database, kv: kvState }, 'readiness check failed');
+      const shuttingDown = draining();
+      const ready = database === 'ok' && kvState === 'ok' && !shuttingDown;
+      if (!ready && !shuttingDown) raw.log.warn({ database, kv: kvState }, 'readiness check failed');
       const body = { status: ready ? ('ok' as const) : ('unavailable' as const), checks: { database, kv: kvState } };
       return ready ? { status: 200, body } : { status: 503, body };
     }),

@@ -1,8 +1,9 @@
 // Reminders in the database. Every query is scoped to one user (the key's owner): another user's reminder
 // is indistinguishable from one that does not exist. "Now" is the injected clock.
-import { and, asc, desc, eq, gt, gte, lt, not, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, not, or, type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { conflict, invalidRequest, notFound } from '../errors.ts';
+import { prepared } from '../store/db/prepared.ts';
 import { reminders, type ReminderChannel, type ReminderRow } from '../store/db/schema.ts';
 import { decodeCursor, encodeCursor, type ReminderList } from './list-cursor.ts';
 import { DATE_TIME_WITH_OFFSET, E164_PHONE, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, REMINDER_CHANNELS, REMINDER_TEXT_MAX } from './reminder-rules.ts';
@@ -70,14 +71,19 @@ export async function listReminders(ctx: Ctx, userId: string, query: ListQuery):
 }
 
 export async function getReminder(ctx: Ctx, userId: string, id: string): Promise<ReminderRow> {
-  const [row] = await ctx.db.db
-    .select()
-    .from(reminders)
-    .where(and(eq(reminders.id, id), eq(reminders.userId, userId)))
-    .limit(1);
+  const [row] = await reminderOfUser(ctx.db).execute({ id, userId });
   if (!row) throw reminderNotFound();
   return row;
 }
+
+const reminderOfUser = prepared((db) =>
+  db
+    .select()
+    .from(reminders)
+    .where(and(eq(reminders.id, sql.placeholder('id')), eq(reminders.userId, sql.placeholder('userId'))))
+    .limit(1)
+    .prepare('reminder_of_user'),
+);
 
 /**
  * Cancels a scheduled reminder that is not yet due. The update itself carries the conditions, so two

@@ -4,7 +4,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { buildApp } from '../../src/app.ts';
+import { type AppDeps, buildApp } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
@@ -30,6 +30,7 @@ export interface TestAppOptions {
   db?: Database;
   kv?: Kv;
   clock?: ManualClock;
+  clientMetadataFetch?: AppDeps['clientMetadataFetch'];
 }
 
 export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -45,7 +46,14 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       done();
     },
   });
-  const app = await buildApp({ config, db, kv, clock, logger: createLogger('info', sink) });
+  const app = await buildApp({
+    config,
+    db,
+    kv,
+    clock,
+    logger: createLogger('info', sink),
+    ...(opts.clientMetadataFetch ? { clientMetadataFetch: opts.clientMetadataFetch } : {}),
+  });
   checkResponsesAgainstSpec(app); // every response is validated against the spec; violations fail the test
   await app.ready();
   return {

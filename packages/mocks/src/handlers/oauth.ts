@@ -50,7 +50,7 @@ export function authorizationServerMetadata(issuer: string): AuthorizationServer
     scopes_supported: [...allScopes],
     authorization_response_iss_parameter_supported: true,
     service_documentation: `${issuer}/docs`,
-    client_id_metadata_document_supported: false,
+    client_id_metadata_document_supported: true,
   };
 }
 
@@ -211,7 +211,12 @@ export function oauthHandlers(on: Router, state: MockState) {
         const target = new URL(redirectUri);
         const pending: ConsentRequest = {
           request_id: `pr_${randomToken(24)}`,
-          client: { client_id: client.client_id, client_name: client.client_name ?? null, label: labelFor(client, redirectUri) },
+          client: {
+            client_id: client.client_id,
+            client_name: client.client_name ?? null,
+            label: labelFor(client, redirectUri),
+            metadata_document_host: null,
+          },
           redirect_uri: redirectUri,
           redirect_host: target.host,
           is_loopback: isLoopback(target),

@@ -439,7 +439,9 @@ export const getHealth = <ThrowOnError extends boolean = false>(options?: Option
  * Readiness probe
  *
  * `200` when the database and the KV store (Redis or in-memory) both answer; `503` with the same body
- * shape, naming the failing dependency, when either does not.
+ * shape, naming the failing dependency, when either does not — and from the moment the instance starts
+ * shutting down (SIGTERM), with `status: unavailable` and the checks as measured, so load balancers
+ * stop routing to it while in-flight requests drain.
  *
  */
 export const getReadiness = <ThrowOnError extends boolean = false>(options?: Options<GetReadinessData, ThrowOnError>): RequestResult<GetReadinessResponses, GetReadinessErrors, ThrowOnError> => (options?.client ?? client).get<GetReadinessResponses, GetReadinessErrors, ThrowOnError>({ url: '/readyz', ...options });

@@ -97,7 +97,9 @@ export type AuthorizationServerMetadata = {
     authorization_response_iss_parameter_supported: boolean;
     service_documentation?: string;
     /**
-     * Whether a URL may be used as `client_id` (OAuth Client ID Metadata Document).
+     * Whether an https URL may be used as `client_id`, naming the client's Client ID Metadata Document
+     * (draft-ietf-oauth-client-id-metadata-document; MCP authorization 2025-11-25). Always `true`.
+     *
      */
     client_id_metadata_document_supported?: boolean;
 };
@@ -202,7 +204,9 @@ export type TokenRequest = {
      */
     redirect_uri?: string;
     /**
-     * Required unless the client authenticates with HTTP Basic.
+     * Required unless the client authenticates with HTTP Basic. A Client ID Metadata Document's URL
+     * for clients identified that way.
+     *
      */
     client_id?: string;
     /**
@@ -303,6 +307,14 @@ export type ConsentClient = {
      *
      */
     label: string | null;
+    /**
+     * For a client identified by a Client ID Metadata Document (its `client_id` is an https URL): the
+     * host that published the document, e.g. `claude.ai` — the app's verified identity, since the
+     * server fetched the document from there. `client_name` is then only the app's own claim. Null for
+     * dynamically registered clients.
+     *
+     */
+    metadata_document_host: string | null;
 };
 
 /**
@@ -762,7 +774,10 @@ export type AuthorizeData = {
          */
         response_type?: string;
         /**
-         * The `client_id` issued by `POST /register`.
+         * The `client_id` issued by `POST /register`, or the https URL of the client's Client ID Metadata
+         * Document (fetched, validated and cached by the server; e.g.
+         * `https://claude.ai/oauth/mcp-oauth-client-metadata`).
+         *
          */
         client_id: string;
         /**
@@ -1962,7 +1977,7 @@ export type GetReadinessErrors = {
      */
     501: OAuthError;
     /**
-     * Not ready; `checks` names the failing dependency.
+     * Not ready; `checks` names the failing dependency, or the instance is shutting down.
      */
     503: Readiness;
 };

@@ -5,20 +5,25 @@
 // `guarded()`: a ToolError, or a client error from the shared domain code (the same 4xx `OAuthError` the REST
 // API answers with, e.g. a due time in the past), is a message meant for the caller; anything else is
 // logged and answered with an opaque failure (the design's "internals never leave the process", applied
-// to MCP).
-import { type CallToolResult, ProtocolError, type ToolAnnotations } from '@modelcontextprotocol/server';
+// to MCP). A storage outage is neither: it is reported to the endpoint (`storageOutage`), which answers the
+// whole HTTP request 503 temporarily_unavailable + Retry-After like every other route (DESIGN.md), so the
+// client retries instead of telling the model the call failed.
+import { type CallToolResult, ProtocolError, ProtocolErrorCode, type ToolAnnotations } from '@modelcontextprotocol/server';
 import type { Scope } from '@reminderit/sdk';
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { OAuthError } from '../../errors.ts';
 import type { KeyAuth } from '../../http/auth.ts';
+import { isStorageUnavailable } from '../../store/storage-unavailable.ts';
 
 /** Per request: the app's dependencies, the authenticated key, and the request's logger. */
 export interface ToolContext {
   app: AppContext;
   key: KeyAuth;
   log: FastifyBaseLogger;
+  /** Told of a storage outage a tool hit; the endpoint then answers the request 503 (mcp-endpoint.ts). */
+  storageOutage(err: unknown): void;
 }
 
 /**
@@ -63,7 +68,10 @@ export function structuredResult<T extends Record<string, unknown>>(structuredCo
   return { content: [{ type: 'text', text: JSON.stringify(structuredContent) }], structuredContent };
 }
 
-/** Wraps a tool callback: caller-facing errors pass through, anything else is logged and made opaque. */
+/**
+ * Wraps a tool callback: caller-facing errors pass through, a storage outage is reported to the endpoint and
+ * answered with an opaque JSON-RPC error (which the endpoint replaces by the 503), anything else is logged and made opaque.
+ */
 export function guarded<A extends unknown[]>(
   tool: ToolContext,
   name: string,
@@ -77,6 +85,11 @@ export function guarded<A extends unknown[]>(
       if (err instanceof OAuthError && err.status < 500) return toolFailure(err.description);
       // Protocol-level errors (ProtocolError) carry codes and messages meant for the client.
       if (err instanceof ProtocolError) throw err;
+      if (isStorageUnavailable(err)) {
+        tool.storageOutage(err);
+        // Replaced by the endpoint's 503; opaque should it ever be relayed.
+        throw new ProtocolError(ProtocolErrorCode.InternalError, 'Storage is temporarily unavailable.');
+      }
       tool.log.error({ err, tool: name, keyId: tool.key.keyId }, 'mcp tool failed');
       return toolFailure('The tool hit an unexpected error. Try again later.');
     }

@@ -65,7 +65,7 @@ export const authorizationCodeGrant: Grant = async (ctx, client, request): Promi
     resource: grant.resource,
     codeHash: taken.hash,
   });
-  if (await recordExchange(ctx, taken.hash, key.id)) {
+  if (await recordExchange(ctx, taken, key.id)) {
     // The code was replayed while this exchange was minting: the key never leaves the server.
     return rejectReplay(ctx, client, key.id);
   }

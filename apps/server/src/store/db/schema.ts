@@ -26,7 +26,10 @@ export const users = pgTable('users', {
   createdAt: createdAt(),
 });
 
-/** OAuth clients from dynamic client registration (RFC 7591). `id` is the issued `client_id`. */
+/**
+ * OAuth clients: from dynamic client registration (RFC 7591; `id` is the issued `client_id`) or from a Client
+ * ID Metadata Document (`id` is the document's https URL; the row mirrors the last validated document).
+ */
 export const oauthClients = pgTable('oauth_clients', {
   id: text('id').primaryKey(),
   /** SHA-256 hex of the client secret; null for public clients (`token_endpoint_auth_method: none`). */
@@ -39,7 +42,12 @@ export const oauthClients = pgTable('oauth_clients', {
   /** The registered client metadata as echoed back in the registration response (RFC 7591 §3.2.1). */
   metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull(),
   createdAt: createdAt(),
-});
+  /**
+   * Last /authorize, /token or /revoke by this client, written at most once a day (oauth/client-expiry.ts): a
+   * client unused for 90 days is expired and swept.
+   */
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('oauth_clients_last_used_at_idx').on(t.lastUsedAt)]);
 
 /**
  * API keys. An OAuth access token *is* an API key. Only the SHA-256 of the secret is stored, plus a

@@ -33,6 +33,13 @@ export interface Kv {
    */
   swap(key: string, value: string, ttlMs: number): Promise<string | null>;
 
+  /**
+   * `swap`, but only when `key` holds a value (SET key value XX PX ttl GET): resolves the value it replaced,
+   * or null — and then stores nothing. Of concurrent calls, across instances, each sees exactly the value
+   * the one before it wrote. Lets one-time codes mark their use without marking codes that never existed.
+   */
+  swapIfPresent(key: string, value: string, ttlMs: number): Promise<string | null>;
+
   /** Deletes `key`; a no-op when it does not exist. */
   del(key: string): Promise<void>;
 
@@ -55,6 +62,14 @@ export interface Kv {
    * An exception thrown by `onMessage` is contained: it is reported via the implementation's `onError`.
    */
   subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>>;
+
+  /**
+   * Whether messages to this store's subscriptions are being delivered: `null` while they may be missed
+   * (the subscriber connection is down, or nothing subscribed yet), otherwise a number that changes each time
+   * the subscriptions were re-established — a cache fed by a channel drops what it holds from an older epoch,
+   * since messages published in between were lost (key-cache.ts).
+   */
+  subscriptionEpoch(): number | null;
 
   /** Resolves when the store is reachable; throws otherwise (readiness checks). */
   ping(): Promise<void>;

@@ -78,6 +78,15 @@ export class MemoryKv implements Kv {
     return previous;
   }
 
+  async swapIfPresent(key: string, value: string, ttlMs: number): Promise<string | null> {
+    this.#assertOpen();
+    assertTtl(ttlMs);
+    // No await between the read and the write: atomic on the single JS thread.
+    const previous = this.#live(key)?.value ?? null;
+    if (previous !== null) this.#write(key, value, ttlMs);
+    return previous;
+  }
+
   async del(key: string): Promise<void> {
     this.#assertOpen();
     this.#entries.delete(key);
@@ -131,6 +140,11 @@ export class MemoryKv implements Kv {
       if (!current?.delete(subscription)) return;
       if (current.size === 0) this.#channels.delete(channel);
     };
+  }
+
+  /** In one process nothing is ever missed: epoch 0 while open. */
+  subscriptionEpoch(): number | null {
+    return this.#closed ? null : 0;
   }
 
   async ping(): Promise<void> {

@@ -75,6 +75,9 @@ export class RedisKv implements Kv {
   /** The subscriber connection, created on first subscribe and shared by all subscriptions. */
   #subscriber: Promise<Client> | null = null;
   #closing: Promise<void> | null = null;
+  /** Bumped each time the subscriber connection becomes ready; see subscriptionEpoch(). */
+  #epoch = 0;
+  #subscriberLive = false;
 
   private constructor(client: Client, prefix: string, onError: KvErrorHandler, timeoutMs: number) {
     this.#client = client;
@@ -123,6 +126,14 @@ export class RedisKv implements Kv {
     ) as Promise<string | null>;
   }
 
+  async swapIfPresent(key: string, value: string, ttlMs: number): Promise<string | null> {
+    assertTtl(ttlMs);
+    // One command (Redis >= 6.2: SET ... XX GET): nil and nothing stored when the key is absent.
+    return this.#call(() =>
+      this.#client.set(this.#name(key), value, { expiration: { type: 'PX', value: ttlMs }, condition: 'XX', GET: true }),
+    ) as Promise<string | null>;
+  }
+
   async del(key: string): Promise<void> {
     await this.#call(() => this.#client.del(this.#name(key)));
   }
@@ -161,6 +172,10 @@ export class RedisKv implements Kv {
       // UNSUBSCRIBE is sent once the channel's last listener goes
       await this.#call(() => subscriber.unsubscribe(name, listener));
     };
+  }
+
+  subscriptionEpoch(): number | null {
+    return this.#subscriberLive && !this.#closing ? this.#epoch : null;
   }
 
   async ping(): Promise<void> {
@@ -204,6 +219,23 @@ export class RedisKv implements Kv {
       (socket) => this.#client.duplicate({ socket }),
       this.#onError,
       this.#timeoutMs,
+    ).then(
+      (subscriber) => {
+        // Live from now until the connection drops; a reconnect (node-redis resubscribes) starts a new epoch.
+        this.#epoch++;
+        this.#subscriberLive = true;
+        const down = () => {
+          this.#subscriberLive = false;
+        };
+        subscriber.on('error', down);
+        subscriber.on('reconnecting', down);
+        subscriber.on('end', down);
+        subscriber.on('ready', () => {
+          this.#epoch++;
+          this.#subscriberLive = true;
+        });
+        return subscriber;
+      },
     ).catch(
       (err: unknown) => {
         this.#subscriber = null; // let the next subscribe try again

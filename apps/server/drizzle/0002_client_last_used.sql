@@ -1,0 +1,2 @@
+ALTER TABLE "oauth_clients" ADD COLUMN "last_used_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
+CREATE INDEX "oauth_clients_last_used_at_idx" ON "oauth_clients" USING btree ("last_used_at");
