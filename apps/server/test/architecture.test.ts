@@ -18,17 +18,11 @@ const DOMAIN = ['accounts', 'keys', 'oauth', 'reminders', 'consent', 'mcp', 'sto
 const HANDLER_CONTRACT = 'http/operation.ts';
 
 /**
- * Back-imports that remain, each until its module moves (issue 16 item 2: KeyAuth, bearer parsing and the
- * challenge go to keys/). An entry no longer needed fails the test below, so this list only shrinks; once
- * KeyAuth and bearerChallenge live in keys/, it is empty.
+ * Back-imports that remain, each `importer → target` until its module moves. Empty since KeyAuth, bearer
+ * parsing and the challenge moved to keys/ (issue 16 item 2); an entry no longer needed fails the test below,
+ * so the list can only shrink.
  */
-const ALLOWED_BACK_IMPORTS: readonly string[] = [
-  'keys/require-scope.ts → http/auth.ts', // KeyAuth, RequestAuth
-  'keys/require-scope.ts → http/security.ts', // bearerChallenge
-  'mcp/mcp-server.ts → http/auth.ts', // KeyAuth
-  'mcp/mcp-endpoint.ts → http/auth.ts', // KeyAuth
-  'mcp/tools/tool.ts → http/auth.ts', // KeyAuth
-];
+const ALLOWED_BACK_IMPORTS: readonly string[] = [];
 
 /** `from '…'` and `import('…')` specifiers of a module's text, with whether the import is type-only. */
 export function importsOf(text: string): { specifier: string; typeOnly: boolean }[] {

@@ -14,7 +14,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { OAuthError } from '../../errors.ts';
-import type { KeyAuth } from '../../http/auth.ts';
+import type { KeyAuth } from '../../keys/bearer.ts';
 import { isStorageUnavailable } from '../../store/storage-unavailable.ts';
 
 /** Per request: the app's dependencies, the authenticated key, and the request's logger. */
