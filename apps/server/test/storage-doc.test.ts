@@ -29,6 +29,7 @@ const documented = (prefix: string) => DOC.includes(`\`${prefix}`) || DOC.includ
 describe('docs/storage.md', () => {
   it('finds the prefixes a module builds, and only those', () => {
     const text =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: module source to scan, not a template
       "const k = (h: string) => `session:${h}`;\nawait limit(ctx, `login:ip:${req.ip}`);\nconst u = `http://x:${port}`;\n" +
       "const SWEEP_LEASE_KEY = 'clients:sweep';\nconst SCOPE = 'reminders:read';";
     expect(keyPrefixes(text)).toEqual(['session:', 'login:ip:', 'clients:sweep']);
