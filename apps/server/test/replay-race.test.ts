@@ -7,7 +7,7 @@ import { apiKeys } from '../src/store/db/schema.ts';
 import type { Kv } from '../src/store/kv/kv.ts';
 import { MemoryKv } from '../src/store/kv/memory-kv.ts';
 import { RedisKv } from '../src/store/kv/redis-kv.ts';
-import { exchangeCode, obtainCode, type Registered, register, type SignedIn, signUpUser } from './support/flow.ts';
+import { exchangeCode, obtainCode, register, signUpUser, type Registered, type SignedIn } from './support/flow.ts';
 import { buildTestApp, type TestApp } from './support/test-app.ts';
 import { TEST_STORAGE_TIMEOUT_MS } from './support/test-databases.ts';
 

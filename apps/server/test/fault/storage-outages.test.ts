@@ -3,14 +3,14 @@
 // every answer within 2 s, served or 503 temporarily_unavailable + Retry-After, never 401; back to normal
 // without a restart within 2 s of the store returning; SIGTERM during an outage drains and exits 0.
 import { randomUUID } from 'node:crypto';
-import { pickEnv, startServer } from '@reminderit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pickEnv, startServer } from '@reminderit/testkit';
 import { openDatabase } from '../../src/store/db/open-db.ts';
 import { openKv } from '../../src/store/kv/open-kv.ts';
 import { freePort } from '../support/free-port.ts';
 import { buildTestApp, type TestApp } from '../support/test-app.ts';
 import { type OwnService, startOwnPostgres, startOwnRedis } from './own-services.ts';
-import { type Answer, acceptableDuringOutage, ENDPOINTS, type Fixture, probe, probeAll, SERVED, setUpFixture } from './probes.ts';
+import { acceptableDuringOutage, type Answer, ENDPOINTS, type Fixture, probe, probeAll, SERVED, setUpFixture } from './probes.ts';
 
 const MAX_ANSWER_MS = 2_000;
 const MAX_RECOVERY_MS = 2_000;
@@ -83,34 +83,10 @@ describe('storage outages', () => {
   });
 
   // Bearer checks read only the database: a valid key keeps working with Redis down.
-  it('Redis stopped, then restarted', () =>
-    underFault(
-      'Redis stopped',
-      ['/mcp (valid key)'],
-      () => redis.stop(),
-      () => redis.start(),
-    ));
-  it('Redis frozen (SIGSTOP), then resumed', () =>
-    underFault(
-      'Redis frozen',
-      ['/mcp (valid key)'],
-      () => redis.freeze(),
-      () => redis.thaw(),
-    ));
-  it('Postgres stopped, then restarted', () =>
-    underFault(
-      'Postgres stopped',
-      [],
-      () => pg.stop(),
-      () => pg.start(),
-    ));
-  it('Postgres frozen (SIGSTOP), then resumed', () =>
-    underFault(
-      'Postgres frozen',
-      [],
-      () => pg.freeze(),
-      () => pg.thaw(),
-    ));
+  it('Redis stopped, then restarted', () => underFault('Redis stopped', ['/mcp (valid key)'], () => redis.stop(), () => redis.start()));
+  it('Redis frozen (SIGSTOP), then resumed', () => underFault('Redis frozen', ['/mcp (valid key)'], () => redis.freeze(), () => redis.thaw()));
+  it('Postgres stopped, then restarted', () => underFault('Postgres stopped', [], () => pg.stop(), () => pg.start()));
+  it('Postgres frozen (SIGSTOP), then resumed', () => underFault('Postgres frozen', [], () => pg.freeze(), () => pg.thaw()));
 });
 
 describe('SIGTERM during a Redis outage', () => {
