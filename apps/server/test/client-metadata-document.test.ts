@@ -131,6 +131,10 @@ describe('a valid Client ID Metadata Document', () => {
 });
 
 describe('refused Client ID Metadata Documents (error page, nothing stored, no key)', () => {
+  it('a host name (Claude.ai document URL): test apps resolve no names, so it fails without DNS or network', async () => {
+    await expectRefused('https://claude.ai/oauth/mcp-oauth-client-metadata', /could not be fetched \(ENOTFOUND\)/);
+  });
+
   it('client_id in the document differs from its URL', async () => {
     const url = route(documentFor({ client_id: `${docs.origin}/oauth/someone-else.json` }));
     await expectRefused(url, /different client_id/);
@@ -211,10 +215,15 @@ describe('refused Client ID Metadata Documents (error page, nothing stored, no k
   });
 });
 
-describe('without CIMD_ALLOW_LOOPBACK_HTTP', () => {
-  it('refuses http document URLs and loopback addresses before connecting', async () => {
+describe('CIMD_ALLOW_LOOPBACK_HTTP', () => {
+  it('logs a warning at start when on', () => {
+    expect(t.logs()).toMatch(/"level":40.*CIMD_ALLOW_LOOPBACK_HTTP is on/);
+  });
+
+  it('off (the default): refuses http document URLs and loopback addresses before connecting', async () => {
     const strict = await buildTestApp();
     try {
+      expect(strict.logs()).not.toContain('CIMD_ALLOW_LOOPBACK_HTTP');
       const user = await signUpUser(strict);
       const pkce = await createPkcePair();
       const url = route(documentFor());

@@ -41,7 +41,7 @@ describe('docs/storage.md', () => {
   it('has a row for every KV key prefix used in src/', () => {
     const prefixes = new Set(sourceFiles(SRC).flatMap((f) => keyPrefixes(readFileSync(f, 'utf8'))));
     expect([...prefixes].sort()).toEqual(
-      expect.arrayContaining(['authreq:', 'code:', 'device:', 'ratelimit:', 'session:', 'clients:sweep']),
+      expect.arrayContaining(['authreq:', 'cimd:', 'code:', 'device:', 'ratelimit:', 'session:', 'clients:sweep']),
     );
     expect([...prefixes].filter((p) => !documented(p))).toEqual([]);
   });
