@@ -18,9 +18,9 @@ const DOMAIN = ['accounts', 'keys', 'oauth', 'reminders', 'consent', 'mcp', 'sto
 const HANDLER_CONTRACT = 'http/operation.ts';
 
 /**
- * Back-imports that remain, each until its module moves. Empty since KeyAuth, bearer parsing and the
- * challenge moved to keys/ (issue 16 item 2); an entry no longer needed fails the test below, so this list
- * only shrinks.
+ * Back-imports that remain, each `importer → target` until its module moves. Empty since KeyAuth, bearer
+ * parsing and the challenge moved to keys/ (issue 16 item 2); an entry no longer needed fails the test below,
+ * so the list can only shrink.
  */
 const ALLOWED_BACK_IMPORTS: readonly string[] = [];
 

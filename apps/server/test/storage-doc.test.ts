@@ -1,4 +1,4 @@
-// docs/storage.md stays true: every KV key prefix src/ builds (`` `session:${…}` ``, a rate-limit bucket such
+// docs/storage.md stays true: every KV key prefix (and pub/sub channel) src/ builds (`` `session:${…}` ``, a rate-limit bucket such
 // as `` `login:ip:${…}` ``, stored under `ratelimit:<bucket>`) has its row there.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,9 +13,14 @@ function sourceFiles(dir: string): string[] {
   );
 }
 
-/** The key prefixes a module builds: template literals that open with `name:` (or `name:name:`) then `${`. */
+/**
+ * The key prefixes a module builds: template literals that open with `name:` (or `name:name:`) then `${`, and
+ * string constants named `…_KEY`, `…_CHANNEL` or `…_PREFIX` holding a `name:…` key, channel or value prefix.
+ */
 function keyPrefixes(text: string): string[] {
-  return [...text.matchAll(/`((?:[a-z][a-z-]*:)+)\$\{/g)].map((m) => m[1]!);
+  const built = [...text.matchAll(/`((?:[a-z][a-z-]*:)+)\$\{/g)].map((m) => m[1]!);
+  const named = [...text.matchAll(/\bconst [A-Z_]+_(?:KEY|CHANNEL|PREFIX)\s*=\s*'([a-z][a-z-]*:[a-z-]*)'/g)].map((m) => m[1]!);
+  return [...built, ...named];
 }
 
 /** A prefix is documented when a row names it as a key, or as a rate-limit bucket under `ratelimit:`. */
@@ -23,8 +28,11 @@ const documented = (prefix: string) => DOC.includes(`\`${prefix}`) || DOC.includ
 
 describe('docs/storage.md', () => {
   it('finds the prefixes a module builds, and only those', () => {
-    const text = "const k = (h: string) => `session:${h}`;\nawait limit(ctx, `login:ip:${req.ip}`);\nconst u = `http://x:${port}`;";
-    expect(keyPrefixes(text)).toEqual(['session:', 'login:ip:']);
+    const text =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: module source to scan, not a template
+      "const k = (h: string) => `session:${h}`;\nawait limit(ctx, `login:ip:${req.ip}`);\nconst u = `http://x:${port}`;\n" +
+      "const SWEEP_LEASE_KEY = 'clients:sweep';\nconst SCOPE = 'reminders:read';";
+    expect(keyPrefixes(text)).toEqual(['session:', 'login:ip:', 'clients:sweep']);
     expect(documented('session:')).toBe(true);
     expect(documented('login:ip:')).toBe(true);
     expect(documented('nonce-cache:')).toBe(false); // an undocumented prefix fails the test below
@@ -33,7 +41,7 @@ describe('docs/storage.md', () => {
   it('has a row for every KV key prefix used in src/', () => {
     const prefixes = new Set(sourceFiles(SRC).flatMap((f) => keyPrefixes(readFileSync(f, 'utf8'))));
     expect([...prefixes].sort()).toEqual(
-      expect.arrayContaining(['authreq:', 'cimd:', 'code:', 'device:', 'ratelimit:', 'session:']),
+      expect.arrayContaining(['authreq:', 'cimd:', 'code:', 'device:', 'ratelimit:', 'session:', 'clients:sweep']),
     );
     expect([...prefixes].filter((p) => !documented(p))).toEqual([]);
   });

@@ -3,6 +3,7 @@ import Fastify from 'fastify';
 import formbody from '@fastify/formbody';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installErrorHandling } from '../src/http/error-handling.ts';
+import { installResponseHeaders } from '../src/http/response-headers.ts';
 import { operation } from '../src/http/operation.ts';
 import { routeThroughSpec } from '../src/http/spec-router.ts';
 import { useTestApp } from './support/test-app.ts';
@@ -220,6 +221,7 @@ describe('unexpected errors', () => {
     const app = Fastify({ logger: { level: 'error', stream: { write: (l: string) => void lines.push(l) } } });
     await app.register(formbody);
     installErrorHandling(app);
+    installResponseHeaders(app);
     await routeThroughSpec(app, {
       getHealth: operation(async () => {
         throw new Error('db password is hunter2 at /srv/secret.ts:12');
@@ -235,6 +237,7 @@ describe('unexpected errors', () => {
   it('answers operations without a handler yet with 501 and an error body, never fake data', async () => {
     const app = Fastify();
     installErrorHandling(app);
+    installResponseHeaders(app);
     await routeThroughSpec(app, {});
     const res = await app.inject({ method: 'GET', url: '/healthz' });
     expectOAuthError(res, 501, 'not_implemented');

@@ -7,18 +7,14 @@ import type {
   ConsentClient,
   ConsentRequest,
   Reminder,
-  Scope,
   Session,
   User,
 } from '@reminderit/sdk';
+import { ALL_SCOPES, SCOPE_DESCRIPTIONS } from '@reminderit/sdk';
 
-/** The plain words for each scope (the same wording as the server's consent page). */
-export const scopeDescriptions: Readonly<Record<Scope, string>> = {
-  'reminders:read': 'See your reminders',
-  'reminders:write': 'Create and cancel reminders that call your phone',
-};
-
-export const allScopes = Object.keys(scopeDescriptions) as Scope[];
+/** The plain words for each scope: the SDK's one list, which the server's consent page uses too. */
+export const scopeDescriptions = SCOPE_DESCRIPTIONS;
+export const allScopes = ALL_SCOPES;
 
 // ── The account ────────────────────────────────────────────────────────────────────────────────────────
 

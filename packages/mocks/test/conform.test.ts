@@ -1,7 +1,7 @@
 // The mocks cannot drift from the contract: for every scenario × every operation, requests go through the
 // MSW node server and every answer is checked against openapi.yaml — the status must be one the spec lists
 // for that operation, required headers must be there and match their schema, and the body must validate
-// (Ajv 2020 + formats) against the schema of that operation, status and media type (src/spec-validator.ts).
+// (Ajv 2020 + formats) against the schema of that operation, status and media type (@reminderit/openapi/spec-validator).
 import type { ClientRegistrationRequest, Session } from '@reminderit/sdk';
 import { createPkcePair } from '@reminderit/sdk';
 import type { HttpHandler } from 'msw';
@@ -23,7 +23,7 @@ import { mockReferenceScript } from '../src/handlers/docs.ts';
 import { createHandlers } from '../src/handlers.ts';
 import { setupMockServer } from '../src/node.ts';
 import { type Scenario, type ScenarioName, scenarioNames, scenarios } from '../src/scenarios.ts';
-import { checkResponse, findOperation, operations } from '../src/spec-validator.ts';
+import { checkResponse, findOperation, operations } from '@reminderit/openapi/spec-validator';
 
 const BASE = 'http://mocks.test';
 /** What Streamable HTTP clients send; without it the transport answers 406. */

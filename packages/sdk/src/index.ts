@@ -1,6 +1,7 @@
 // @reminderit/sdk: the generated client for every operation of openapi/openapi.yaml, plus small helpers.
 export * from './gen/index.js';
 export { buildAuthorizeUrl, type AuthorizeUrlOptions } from './authorize-url.js';
+export { ALL_SCOPES, SCOPE_DESCRIPTIONS } from './scopes.js';
 export { createCodeChallenge, createCodeVerifier, createPkcePair, createState } from './pkce.js';
 export {
   parseAuthorizationResponse,

@@ -3,7 +3,7 @@
 // openapi.yaml, and the two sides must agree step by step on the typed shape of each answer (status, media
 // type, redirect path, JSON members and their types). A mock that drifts from the server — or a server that
 // drifts from what partners develop against — fails here, naming the step.
-import { checkResponse, findOperation, operations } from '@reminderit/mocks/spec-validator';
+import { checkResponse, findOperation, operations } from '@reminderit/openapi/spec-validator';
 import { setupMockServer } from '@reminderit/mocks/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';

@@ -3,7 +3,7 @@
 // media type and redirect path, and their JSON bodies have the same members of the same JSON types wherever the
 // spec's response schema types them. Members the schema leaves open (e.g. a JSON-RPC `result`, which the MCP
 // transport defines) are typed `unknown` by the SDK and count only as present.
-import { findOperation, resolveRef, specResponse } from '@reminderit/mocks/spec-validator';
+import { findOperation, resolveRef, specResponse } from '@reminderit/openapi/spec-validator';
 import type { Shape } from './json-shape.ts';
 import type { Exchange } from './recording-fetch.ts';
 type Schema = Record<string, any>;

@@ -9,7 +9,7 @@
 // Deterministic by default (fixed seed). FUZZ_SEED=<n> replays or explores another seed, FUZZ_RUNS=<n>
 // sets the runs per operation (default 100); a failure prints the seed and the shrunk request.
 import fc from 'fast-check';
-import { findOperation, operations } from '@reminderit/mocks/spec-validator';
+import { findOperation, operations } from '@reminderit/openapi/spec-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { takeResponseViolations } from '../support/response-contract.ts';
 import { buildTestApp, type TestApp } from '../support/test-app.ts';

@@ -3,7 +3,7 @@
 // sent with a realistic auth context (bearer key with every scope, or session cookie + CSRF) or garbage.
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
-import { spec, type SpecOperation } from '@reminderit/mocks/spec-validator';
+import { spec, type SpecOperation } from '@reminderit/openapi/spec-validator';
 import { mcpPayload } from './mcp-messages.ts';
 import { hostileString, hugeString, invalidValue, resolve, type Schema, validValue } from './schema-arbitrary.ts';
 

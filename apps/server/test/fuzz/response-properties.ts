@@ -2,7 +2,7 @@
 // spec-conformant error, never a 500, never a stack trace). Throws with a readable reason, so fast-check
 // shrinks the request and reports it with the seed.
 import type { LightMyRequestResponse } from 'fastify';
-import { spec } from '@reminderit/mocks/spec-validator';
+import { spec } from '@reminderit/openapi/spec-validator';
 import { formatViolations, takeResponseViolations } from '../support/response-contract.ts';
 import type { FuzzRequest } from './fuzz-requests.ts';
 

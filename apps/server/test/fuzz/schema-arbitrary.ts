@@ -3,7 +3,7 @@
 // required members, extra members, huge / unicode / control-character strings). `$ref`s are resolved
 // against the spec itself, so the generators follow the contract as it changes.
 import fc from 'fast-check';
-import { resolveRef } from '@reminderit/mocks/spec-validator';
+import { resolveRef } from '@reminderit/openapi/spec-validator';
 
 export type Schema = Record<string, any>;
 

@@ -1,11 +1,11 @@
 // Holds every response the server sends in the test suite to the contract: for a request the spec routes to
 // an operation, the status must be listed for it, the headers it declares present (when required) and
 // valid, and the body valid for the response's media type — the same checker the mocks' conform test uses
-// (@reminderit/mocks/spec-validator). Requests the spec does not describe (consent app pages, unknown
+// (@reminderit/openapi/spec-validator). Requests the spec does not describe (consent app pages, unknown
 // paths) are not checked. Violations are recorded here and fail the test that caused them
 // (test/support/setup-response-contract.ts, registered in vitest.config.ts).
 import type { FastifyInstance } from 'fastify';
-import { checkResponse, findOperation } from '@reminderit/mocks/spec-validator';
+import { checkResponse, findOperation } from '@reminderit/openapi/spec-validator';
 
 export interface ResponseViolation {
   operationId: string;

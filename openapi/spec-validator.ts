@@ -1,7 +1,7 @@
 // The contract as a response checker, shared by every suite that holds something to it (the mocks'
 // conform test, the server's response validation, the SDK ⇄ server ⇄ mocks contract suite): every
 // operation of openapi.yaml and an Ajv 2020 validator for each response (status + media type) it declares.
-import { contractText } from '@reminderit/openapi/contract';
+import { contractText } from './contract.js';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
