@@ -131,6 +131,10 @@ describe('a valid Client ID Metadata Document', () => {
 });
 
 describe('refused Client ID Metadata Documents (error page, nothing stored, no key)', () => {
+  it('a host name (Claude.ai document URL): test apps resolve no names, so it fails without DNS or network', async () => {
+    await expectRefused('https://claude.ai/oauth/mcp-oauth-client-metadata', /could not be fetched \(ENOTFOUND\)/);
+  });
+
   it('client_id in the document differs from its URL', async () => {
     const url = route(documentFor({ client_id: `${docs.origin}/oauth/someone-else.json` }));
     await expectRefused(url, /different client_id/);

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { type AppDeps, buildApp } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
+import { testResolver } from './test-resolver.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import type { Database } from '../../src/store/db/open-db.ts';
@@ -52,7 +53,7 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     kv,
     clock,
     logger: createLogger('info', sink),
-    ...(opts.clientMetadataFetch ? { clientMetadataFetch: opts.clientMetadataFetch } : {}),
+    clientMetadataFetch: { resolve: testResolver, ...opts.clientMetadataFetch },
   });
   checkResponsesAgainstSpec(app); // every response is validated against the spec; violations fail the test
   await app.ready();
