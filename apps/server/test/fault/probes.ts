@@ -30,6 +30,7 @@ export const SERVED: Record<string, number> = {
   login: 200,
   signup: 201,
   '/readyz': 200,
+  '/token (issued code)': 200, // not polled: a real code, exchanged once during the outage and retried after
 };
 
 type Probe = (f: Fixture) => Promise<Response>;
@@ -105,4 +106,40 @@ export async function setUpFixture(baseUrl: string): Promise<Fixture> {
   if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
   const { client_id: clientId } = (await reg.json()) as { client_id: string };
   return { baseUrl, key: secret, clientId, cookie, email };
+}
+
+export interface IssuedCode {
+  code: string;
+  verifier: string;
+}
+
+/** A real authorization code for the fixture's user and client: /authorize, then Allow on the consent API. */
+export async function obtainCode(f: Fixture): Promise<IssuedCode> {
+  // A fresh session each time: a restarted Redis (no persistence) has forgotten the earlier ones.
+  const login = await fetch(`${f.baseUrl}/api/auth/login`, json({ email: f.email, password: PASSWORD }));
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';', 1)[0]).join('; ');
+  const { csrf_token: csrf } = (await login.json()) as { csrf_token: string };
+  const { codeVerifier, codeChallenge } = await createPkcePair();
+  const q = new URLSearchParams({ response_type: 'code', client_id: f.clientId, redirect_uri: REDIRECT, code_challenge: codeChallenge, code_challenge_method: 'S256', state: 's' });
+  const authorized = await fetch(`${f.baseUrl}/authorize?${q}`, { headers: { cookie }, redirect: 'manual' });
+  const location = authorized.headers.get('location');
+  if (authorized.status !== 302 || !location) throw new Error(`authorize: ${authorized.status} ${await authorized.text()}`);
+  const requestId = new URL(location, f.baseUrl).searchParams.get('request_id');
+  const decided = await fetch(`${f.baseUrl}/api/consent/${requestId}`, json({ decision: 'allow' }, { cookie, 'x-csrf-token': csrf }));
+  if (decided.status !== 200) throw new Error(`consent: ${decided.status} ${await decided.text()}`);
+  const { redirect_to: redirectTo } = (await decided.json()) as { redirect_to: string };
+  return { code: new URL(redirectTo).searchParams.get('code')!, verifier: codeVerifier };
+}
+
+/** POST /token for an issued code; the answer, and the access token when one was delivered. */
+export async function exchangeIssued(f: Fixture, issued: IssuedCode, endpoint: string): Promise<Answer & { accessToken?: string }> {
+  const started = performance.now();
+  const res = await fetch(
+    `${f.baseUrl}/token`,
+    form({ grant_type: 'authorization_code', code: issued.code, code_verifier: issued.verifier, redirect_uri: REDIRECT, client_id: f.clientId }),
+  );
+  const body = (await res.json().catch(() => ({}))) as { error?: string; access_token?: string };
+  const ms = Math.round(performance.now() - started);
+  return { endpoint, status: res.status, error: body.error, retryAfter: res.headers.get('retry-after'), ms, accessToken: body.access_token };
 }

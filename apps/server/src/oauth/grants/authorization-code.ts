@@ -20,7 +20,10 @@ function requireParams(request: TokenRequest): { code: string; verifier: string 
   return { code: request.code, verifier: request.code_verifier };
 }
 
-/** A replayed code is an attack signal: revoke what the first exchange produced (RFC 6749 §4.1.2). */
+/**
+ * A replayed code is an attack signal: revoke what the first exchange produced (RFC 6749 §4.1.2), and record
+ * one code_replayed event for this request.
+ */
 async function rejectReplay(ctx: AppContext, client: OAuthClientRow, keyId: string | undefined): Promise<never> {
   if (keyId) await revokeKey(ctx, { keyId }, 'authorization code replayed');
   await recordAudit(ctx, 'code_replayed', { clientId: client.id, keyId: keyId ?? null });
@@ -66,8 +69,10 @@ export const authorizationCodeGrant: Grant = async (ctx, client, request): Promi
     codeHash: taken.hash,
   });
   if (await recordExchange(ctx, taken, key.id)) {
-    // The code was replayed while this exchange was minting: the key never leaves the server.
-    return rejectReplay(ctx, client, key.id);
+    // The code was replayed while this exchange was minting: the key never leaves the server. The replaying
+    // request recorded code_replayed already; revoking writes key_revoked (once, whoever gets there first).
+    await revokeKey(ctx, { keyId: key.id }, 'authorization code replayed');
+    throw invalidGrant('The authorization code was already used.');
   }
   return { access_token: secret, token_type: 'Bearer', scope: grant.scopes.join(' ') };
 };
