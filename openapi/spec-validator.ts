@@ -1,10 +1,11 @@
 // The contract as a response checker, shared by every suite that holds something to it (the mocks'
 // conform test, the server's response validation, the SDK ⇄ server ⇄ mocks contract suite): every
 // operation of openapi.yaml and an Ajv 2020 validator for each response (status + media type) it declares.
-import { contractText } from './contract.js';
+
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
+import { contractText } from './contract.js';
 
 // ajv-formats is CommonJS: the default import is module.exports, whose `default` is the plugin itself.
 const addFormats = addFormatsModule.default;
@@ -38,7 +39,9 @@ export const operations: SpecOperation[] = Object.entries(spec.paths as Json).fl
     method: method.toUpperCase(),
     path,
     pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`),
-    statuses: Object.keys(item[method].responses).filter((s) => s !== 'default').map(Number),
+    statuses: Object.keys(item[method].responses)
+      .filter((s) => s !== 'default')
+      .map(Number),
   })),
 );
 
@@ -90,8 +93,7 @@ export function specResponse(operation: SpecOperation, status: number | 'default
   let result: SpecResponse | undefined;
   if (raw) {
     const { node: response, pointer } = deref(raw);
-    const base =
-      pointer ?? `/paths/${segment(operation.path)}/${operation.method.toLowerCase()}/responses/${String(status)}`;
+    const base = pointer ?? `/paths/${segment(operation.path)}/${operation.method.toLowerCase()}/responses/${String(status)}`;
     const headers = Object.entries((response.headers ?? {}) as Json).map(([name, h]) => {
       const { node: header, pointer: headerPointer } = deref(h as Json);
       const at = headerPointer ?? `${base}/headers/${segment(name)}`;

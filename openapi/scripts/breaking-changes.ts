@@ -19,8 +19,7 @@ export type BreakingReport = {
   versionBumpAllows: boolean;
 };
 
-const toPointer = (path: readonly (string | number)[]): string =>
-  `/${path.map((part) => String(part).replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
+const toPointer = (path: readonly (string | number)[]): string => `/${path.map((part) => String(part).replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
 
 /** Every change of the given classification, de-duplicated, in document order. */
 function changesOfType(diffs: readonly any[], type: string): SpecChange[] {

@@ -23,10 +23,7 @@ export function useSessionContext(): SessionContextValue {
   return value;
 }
 
-export type SessionGate =
-  | { status: 'loading' }
-  | { status: 'ready'; session: Session }
-  | { status: 'error'; problem: Problem; retry(): void };
+export type SessionGate = { status: 'loading' } | { status: 'ready'; session: Session } | { status: 'error'; problem: Problem; retry(): void };
 
 /** The session for a page that needs one; no session → the log-in page, coming back here afterwards. */
 export function useRequiredSession(): SessionGate {

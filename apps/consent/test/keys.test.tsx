@@ -10,8 +10,18 @@ describe('API keys page', () => {
     const claude = within(await keyRow('Claude (web connector)'));
     expect(claude.getByText('rmt_8kZ3qLwN…')).toBeTruthy();
     expect(claude.getByText('Connected app: claudeai')).toBeTruthy();
-    expect(claude.getByText(/^Created/).querySelector('time')?.getAttribute('datetime')).toBe('2026-01-01T09:01:00Z');
-    expect(claude.getByText(/^Last used/).querySelector('time')?.getAttribute('datetime')).toBe('2026-01-02T18:30:12Z');
+    expect(
+      claude
+        .getByText(/^Created/)
+        .querySelector('time')
+        ?.getAttribute('datetime'),
+    ).toBe('2026-01-01T09:01:00Z');
+    expect(
+      claude
+        .getByText(/^Last used/)
+        .querySelector('time')
+        ?.getAttribute('datetime'),
+    ).toBe('2026-01-02T18:30:12Z');
     expect(claude.getByText('Active')).toBeTruthy();
     expect(claude.getByRole('button', { name: 'Revoke' })).toBeTruthy();
 

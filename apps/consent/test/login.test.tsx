@@ -30,13 +30,16 @@ describe('log in page', () => {
     expect(screen.getByRole('button', { name: 'Log in' })).toHaveProperty('disabled', false);
   });
 
-  it.each(['//evil.com', '/\\evil.com', 'https://evil.com/keys', '/\t/evil.com', 'javascript:alert(1)'])('ignores next=%j and goes to the API keys page', async (next) => {
-    const { user, assign } = renderApp(loginFor(next), 'signedOut');
-    await logIn(user);
-    expect(await screen.findByRole('heading', { level: 1, name: 'API keys' })).toBeTruthy();
-    expect(currentPath()).toBe('/keys');
-    expect(assign).not.toHaveBeenCalled();
-  });
+  it.each(['//evil.com', '/\\evil.com', 'https://evil.com/keys', '/\t/evil.com', 'javascript:alert(1)'])(
+    'ignores next=%j and goes to the API keys page',
+    async (next) => {
+      const { user, assign } = renderApp(loginFor(next), 'signedOut');
+      await logIn(user);
+      expect(await screen.findByRole('heading', { level: 1, name: 'API keys' })).toBeTruthy();
+      expect(currentPath()).toBe('/keys');
+      expect(assign).not.toHaveBeenCalled();
+    },
+  );
 
   it('goes to the API keys page when there is no next', async () => {
     const { user } = renderApp('/login', 'signedOut');

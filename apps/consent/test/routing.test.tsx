@@ -52,10 +52,19 @@ describe('safeNext', () => {
     expect(safeNext(next)).toBe(expected);
   });
 
-  it.each([null, '', 'keys', '//evil.com', '/\\evil.com', '/\t/evil.com', '/\n/evil.com', 'https://evil.com', 'http://localhost:3000.evil.com/', 'javascript:alert(1)', '/%0a/x\\y'])(
-    'replaces %j with /keys',
-    (next) => {
-      expect(safeNext(next)).toBe('/keys');
-    },
-  );
+  it.each([
+    null,
+    '',
+    'keys',
+    '//evil.com',
+    '/\\evil.com',
+    '/\t/evil.com',
+    '/\n/evil.com',
+    'https://evil.com',
+    'http://localhost:3000.evil.com/',
+    'javascript:alert(1)',
+    '/%0a/x\\y',
+  ])('replaces %j with /keys', (next) => {
+    expect(safeNext(next)).toBe('/keys');
+  });
 });

@@ -40,7 +40,13 @@ export async function register(base: string): Promise<string> {
   const res = await fetch(`${base}/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_name: 'bench', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], response_types: ['code'] }),
+    body: JSON.stringify({
+      client_name: 'bench',
+      redirect_uris: [CALLBACK],
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+    }),
   });
   await expectStatus(res, 201, 'register');
   return ((await res.json()) as { client_id: string }).client_id;
@@ -68,7 +74,14 @@ function tokenBody(clientId: string, code: string, verifier: string, resource?: 
 /** One authorize → consent → token flow on our server; resolves the access token. */
 export async function ourFlow(b: { browser: Browser; csrf: string }, clientId: string): Promise<string> {
   const { verifier, challenge } = pkce();
-  const q = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: CALLBACK, code_challenge: challenge, code_challenge_method: 'S256', state: 's' });
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: CALLBACK,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: 's',
+  });
   const authorized = await expectStatus(await b.browser.fetch(`/authorize?${q}`), 302, 'authorize');
   const requestId = new URL(authorized.headers.get('location')!, 'http://x').searchParams.get('request_id')!;
   await authorized.arrayBuffer();
@@ -91,7 +104,14 @@ export async function ourFlow(b: { browser: Browser; csrf: string }, clientId: s
 /** One authorize → token flow on the SDK's reference server (it approves at once). */
 export async function referenceFlow(browser: Browser, clientId: string): Promise<void> {
   const { verifier, challenge } = pkce();
-  const q = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: CALLBACK, code_challenge: challenge, code_challenge_method: 'S256', state: 's' });
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: CALLBACK,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: 's',
+  });
   const authorized = await expectStatus(await browser.fetch(`/authorize?${q}`), 302, 'reference authorize');
   const code = new URL(authorized.headers.get('location')!).searchParams.get('code')!;
   await authorized.arrayBuffer();

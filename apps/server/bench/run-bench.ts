@@ -202,7 +202,13 @@ async function main() {
   const bearerRoute = await load({ url: `${base}/v1/reminders/00000000-0000-4000-8000-000000000000`, headers: bearer, expect: 404 });
   const r2 = bearerRoute.rps / healthz.rps;
   rows.push({ name: 'GET /v1/reminders/{unknown}, key', value: fmt(bearerRoute), ratio: `${r2.toFixed(2)} × healthz`, target: '≥ 0.85', met: r2 >= 0.85 });
-  const list = await load({ url: `${base}/mcp`, method: 'POST', headers: mcpHeaders, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), expect: 200 });
+  const list = await load({
+    url: `${base}/mcp`,
+    method: 'POST',
+    headers: mcpHeaders,
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    expect: 200,
+  });
   const r3 = list.rps / healthz.rps;
   rows.push({ name: 'POST /mcp tools/list, key', value: fmt(list), ratio: `${r3.toFixed(2)} × healthz`, target: '≥ 0.6', met: r3 >= 0.6 });
   const call = await load({
@@ -225,7 +231,13 @@ async function main() {
   const refFlows = await flowsPerSecond(refs, (b: Browser) => referenceFlow(b, refClient), SECONDS);
   const r4 = ourFlows / refFlows;
   rows.push({ name: 'SDK reference AS authorize → token (memory)', value: `${Math.round(refFlows)} flows/s`, ratio: '—', target: '—' });
-  rows.push({ name: 'our authorize → consent → token (durable)', value: `${Math.round(ourFlows)} flows/s`, ratio: `${r4.toFixed(2)} × reference`, target: '≥ 1.0', met: r4 >= 1 });
+  rows.push({
+    name: 'our authorize → consent → token (durable)',
+    value: `${Math.round(ourFlows)} flows/s`,
+    ratio: `${r4.toFixed(2)} × reference`,
+    target: '≥ 1.0',
+    met: r4 >= 1,
+  });
 
   // Key validation with 1 k and 1 M keys in api_keys: an unknown well-formed key is an index lookup each time.
   const unknownKey = { url: `${base}/v1/reminders`, headers: { authorization: `Bearer ${mintApiKeySecret()}` }, expect: 401 };
@@ -250,10 +262,22 @@ async function main() {
   const k1m = await load(unknownKey);
   const r5 = k1m.p50 / Math.max(k1.p50, 0.001);
   rows.push({ name: 'key validation, 1 k keys', value: fmt(k1), ratio: '—', target: '—' });
-  rows.push({ name: `key validation, 1 M keys (inserted in ${bulkSeconds.toFixed(0)} s)`, value: fmt(k1m), ratio: `${r5.toFixed(2)} × 1 k p50`, target: '≤ 1.2', met: r5 <= 1.2 });
+  rows.push({
+    name: `key validation, 1 M keys (inserted in ${bulkSeconds.toFixed(0)} s)`,
+    value: fmt(k1m),
+    ratio: `${r5.toFixed(2)} × 1 k p50`,
+    target: '≤ 1.2',
+    met: r5 <= 1.2,
+  });
 
   const rss = rssMiB(server.pid);
-  rows.push({ name: 'server peak RSS (VmHWM) under load', value: `${rss.peak.toFixed(0)} MiB (now ${rss.now.toFixed(0)} MiB)`, ratio: `${(rss.peak / 150).toFixed(2)} × 150 MiB`, target: '< 1.0', met: rss.peak < 150 });
+  rows.push({
+    name: 'server peak RSS (VmHWM) under load',
+    value: `${rss.peak.toFixed(0)} MiB (now ${rss.now.toFixed(0)} MiB)`,
+    ratio: `${(rss.peak / 150).toFixed(2)} × 150 MiB`,
+    target: '< 1.0',
+    met: rss.peak < 150,
+  });
 
   const load1 = loadavg();
   console.log(

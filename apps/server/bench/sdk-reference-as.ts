@@ -4,8 +4,8 @@
 // once, no user). Its express rate limits are off, as ours are lifted by configuration for the bench.
 // Listens on 127.0.0.1:$PORT and prints "listening".
 import { createRequire } from 'node:module';
-import { mcpAuthRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import { DemoInMemoryAuthProvider } from '@modelcontextprotocol/sdk/examples/server/demoInMemoryOAuthProvider.js';
+import { mcpAuthRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
 
 // express is the SDK's own dependency (not ours): load the copy the SDK uses.
 const requireFromSdk = createRequire(import.meta.resolve('@modelcontextprotocol/sdk/server/auth/router.js'));

@@ -4,28 +4,28 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { systemClock, type Clock } from './clock.ts';
+import { accountHandlers } from './accounts/handlers.ts';
+import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
+import { consentHandlers } from './consent/handlers.ts';
 import type { AppContext } from './context.ts';
+import { docsHandlers } from './docs/handlers.ts';
 import { consentAppFallback } from './http/consent-app.ts';
 import { answerWhileDraining } from './http/draining.ts';
 import { frameworkErrors, installErrorHandling } from './http/error-handling.ts';
 import { installResponseHeaders } from './http/response-headers.ts';
 import { checkCsrf, securityHandlers, unauthorizedError } from './http/security.ts';
 import { routeThroughSpec } from './http/spec-router.ts';
-import { createLogger } from './log.ts';
-import { accountHandlers } from './accounts/handlers.ts';
-import { consentHandlers } from './consent/handlers.ts';
-import { docsHandlers } from './docs/handlers.ts';
 import { createBearerKeys } from './keys/bearer-keys.ts';
 import { apiKeyHandlers } from './keys/handlers.ts';
+import { createLogger } from './log.ts';
 import { installDnsRebindingGuard } from './mcp/dns-rebinding-guard.ts';
 import { mcpHandlers } from './mcp/mcp-endpoint.ts';
 import { authorizeHandlers } from './oauth/authorize.ts';
+import { CLIENT_METADATA_FETCH } from './oauth/client-metadata-document.ts';
 import { discoveryHandlers } from './oauth/discovery.ts';
 import { registerHandlers } from './oauth/register.ts';
 import { revokeHandlers } from './oauth/revoke.ts';
-import { CLIENT_METADATA_FETCH } from './oauth/client-metadata-document.ts';
 import type { SafeFetchOptions } from './oauth/safe-fetch.ts';
 import { tokenHandlers } from './oauth/token.ts';
 import { healthHandlers } from './ops/health.ts';
@@ -51,7 +51,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock;
   const loggerInstance: FastifyBaseLogger = deps.logger ?? createLogger(config.logLevel);
   if (config.cimdAllowLoopbackHttp) {
-    loggerInstance.warn('CIMD_ALLOW_LOOPBACK_HTTP is on: client metadata documents may be fetched from loopback hosts over http (tests and local development only)');
+    loggerInstance.warn(
+      'CIMD_ALLOW_LOOPBACK_HTTP is on: client metadata documents may be fetched from loopback hosts over http (tests and local development only)',
+    );
   }
   const bearer = await createBearerKeys({
     config,

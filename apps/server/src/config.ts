@@ -240,7 +240,10 @@ function parseAllowedOrigins(raw: string | undefined, publicUrl: string, problem
   const own = URL.canParse(publicUrl) ? new URL(publicUrl).origin : publicUrl;
   if (raw === undefined || raw.trim() === '') return [own, ...CLAUDE_ORIGINS];
   const origins: string[] = [];
-  for (const entry of raw.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+  for (const entry of raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')) {
     const u = URL.canParse(entry) ? new URL(entry) : undefined;
     const bare = u && (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === entry.replace(/\/$/, '');
     if (!bare) problems.push(`MCP_ALLOWED_ORIGINS entry ${JSON.stringify(entry)} must be an http(s) origin such as https://app.example`);

@@ -1,9 +1,9 @@
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { BearerKeys } from './keys/bearer-keys.ts';
+import type { SafeFetchOptions } from './oauth/safe-fetch.ts';
 import type { Database } from './store/db/open-db.ts';
 import type { Kv } from './store/kv/kv.ts';
-import type { SafeFetchOptions } from './oauth/safe-fetch.ts';
 
 /** What every handler factory receives: the injected dependencies of buildApp(deps), clock resolved. */
 export interface AppContext {

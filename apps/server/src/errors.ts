@@ -97,9 +97,11 @@ export interface SerializedError {
  */
 export function serializeError(err: unknown): SerializedError {
   const e =
-    err instanceof OAuthError ? err
-    : isStorageUnavailable(err) ? storageUnavailable()
-    : new OAuthError(500, 'server_error', 'The server hit an unexpected condition.');
+    err instanceof OAuthError
+      ? err
+      : isStorageUnavailable(err)
+        ? storageUnavailable()
+        : new OAuthError(500, 'server_error', 'The server hit an unexpected condition.');
   return {
     status: e.status,
     body: { error: e.code, error_description: e.description },

@@ -1,6 +1,6 @@
 // Logs never carry secrets: API keys, codes, passwords, session ids and Authorization headers are either
 // never logged (bodies and query strings are not) or redacted (headers).
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',

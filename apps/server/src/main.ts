@@ -21,10 +21,7 @@ async function main() {
   const timeoutMs = config.storageTimeoutMs;
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeoutMs });
   const kv = await openKv({ redisUrl: config.redisUrl, prefix: config.kvPrefix, timeoutMs });
-  logger.info(
-    { database: db.kind, kv: config.redisUrl ? 'redis' : 'memory', dataDir: config.databaseUrl ? undefined : config.dataDir },
-    'storage ready',
-  );
+  logger.info({ database: db.kind, kv: config.redisUrl ? 'redis' : 'memory', dataDir: config.databaseUrl ? undefined : config.dataDir }, 'storage ready');
   const app = await buildApp({ config, db, kv, logger });
 
   // Shutdown: stop accepting, let in-flight requests finish (each answers within ~2 storage deadlines, so

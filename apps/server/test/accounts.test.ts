@@ -2,8 +2,8 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { users } from '../src/store/db/schema.ts';
-import { buildTestApp, type TestApp, useTestApp } from './support/test-app.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
+import { buildTestApp, type TestApp, useTestApp } from './support/test-app.ts';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -285,14 +285,18 @@ describe('log-in lock-out protection (known devices)', () => {
     const device = deviceCookieOf(await logIn(t, account.email, PASSWORD, { ip: '203.0.113.44' }));
     t.clock.advance(60_000);
     for (let i = 0; i < 3; i++) {
-      expectOAuthError(await logIn(t, account.email, 'not the right password', { ip: `203.0.113.${45 + i}`, headers: { cookie: device } }), 401, 'unauthorized');
+      expectOAuthError(
+        await logIn(t, account.email, 'not the right password', { ip: `203.0.113.${45 + i}`, headers: { cookie: device } }),
+        401,
+        'unauthorized',
+      );
     }
     expectOAuthError(await logIn(t, account.email, PASSWORD, { ip: '203.0.113.49', headers: { cookie: device } }), 429, 'rate_limited');
     // …which is not the account's shared budget: an unknown device may still try.
     expect((await logIn(t, account.email, PASSWORD, { ip: '203.0.113.50' })).statusCode).toBe(200);
   });
 
-  it("gives no budget for another account: a device cookie counts only for the account it signed in to", async () => {
+  it('gives no budget for another account: a device cookie counts only for the account it signed in to', async () => {
     const mine = await signedUp(t);
     const victim = await signedUp(t);
     const device = deviceCookieOf(await logIn(t, mine.email, PASSWORD, { ip: '203.0.113.51' }));

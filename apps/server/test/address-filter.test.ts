@@ -51,7 +51,19 @@ const BLOCKED = [
   ['not-an-ip', /not an IP/],
 ] as const;
 
-const ALLOWED = ['8.8.8.8', '1.1.1.1', '160.79.104.10', '100.63.255.255', '100.128.0.0', '172.32.0.1', '2607:6bc0::10', '2a00:1450:4007:80e::200e', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1'];
+const ALLOWED = [
+  '8.8.8.8',
+  '1.1.1.1',
+  '160.79.104.10',
+  '100.63.255.255',
+  '100.128.0.0',
+  '172.32.0.1',
+  '2607:6bc0::10',
+  '2a00:1450:4007:80e::200e',
+  '::ffff:8.8.8.8',
+  '64:ff9b::808:808',
+  '2002:808:808::1',
+];
 
 describe('address filter', () => {
   it.each(BLOCKED)('refuses %s', (address, reason) => {
@@ -114,14 +126,17 @@ describe('safe fetch with an injected resolver (nothing is connected to)', () =>
     expect(resolve.asked).toEqual([host]);
   });
 
-  it.each(['https://169.254.169.254/latest/meta-data', 'https://10.0.0.1/c.json', 'https://[::1]/c.json', 'https://[::ffff:a9fe:a9fe]/c.json', 'https://0.0.0.0/c.json'])(
-    'refuses the IP literal %s without resolving it',
-    async (url) => {
-      const resolve = fakeResolver({});
-      expect(await refusal(url, options(resolve))).toMatch(/its host is a .* address/);
-      expect(resolve.asked).toEqual([]);
-    },
-  );
+  it.each([
+    'https://169.254.169.254/latest/meta-data',
+    'https://10.0.0.1/c.json',
+    'https://[::1]/c.json',
+    'https://[::ffff:a9fe:a9fe]/c.json',
+    'https://0.0.0.0/c.json',
+  ])('refuses the IP literal %s without resolving it', async (url) => {
+    const resolve = fakeResolver({});
+    expect(await refusal(url, options(resolve))).toMatch(/its host is a .* address/);
+    expect(resolve.asked).toEqual([]);
+  });
 
   it('refuses plain http and other schemes, loopback included, when loopback is not allowed', async () => {
     const resolve = fakeResolver({ 'app.example': ['93.184.215.14'] });

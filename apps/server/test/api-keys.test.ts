@@ -3,8 +3,8 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/crypto.ts';
 import { apiKeys } from '../src/store/db/schema.ts';
-import { type TestApp, useTestApp } from './support/test-app.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
+import { type TestApp, useTestApp } from './support/test-app.ts';
 
 interface User {
   cookie: string;

@@ -1,9 +1,9 @@
 // Rules of the codebase that a reviewer would otherwise have to remember.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
 import { specPath } from '@reminderit/openapi/path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 const SRC = path.resolve(import.meta.dirname, '../src');
 
@@ -62,8 +62,7 @@ export function errorModuleImports(files: { file: string; text: string }[]): str
   return imports.filter((i) => !(i.typeOnly && i.target === '@reminderit/sdk')).map((i) => i.target);
 }
 
-const tree = () =>
-  sourceFiles(SRC).map((f) => ({ file: path.relative(SRC, f).split(path.sep).join('/'), text: readFileSync(f, 'utf8') }));
+const tree = () => sourceFiles(SRC).map((f) => ({ file: path.relative(SRC, f).split(path.sep).join('/'), text: readFileSync(f, 'utf8') }));
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -110,11 +109,7 @@ describe('architecture', () => {
       { file: 'http/send.ts', text: "import { requireKey } from '../keys/require-scope.ts';" }, // adapter → domain: fine
       { file: 'errors.ts', text: "import type { OAuthErrorCode } from '@reminderit/sdk';\nimport { NO_STORE } from './http/cache-control.ts';" },
     ];
-    expect(backImports(files)).toEqual([
-      'oauth/token.ts → http/security.ts',
-      'store/kv/kv.ts → http/draining.ts',
-      'reminders/get-reminder.ts → http/auth.ts',
-    ]);
+    expect(backImports(files)).toEqual(['oauth/token.ts → http/security.ts', 'store/kv/kv.ts → http/draining.ts', 'reminders/get-reminder.ts → http/auth.ts']);
     expect(errorModuleImports(files)).toEqual(['http/cache-control.ts']);
     expect(errorModuleImports([{ file: 'errors.ts', text: "import { isStorageUnavailable } from './store/x.ts';" }])).toEqual(['store/x.ts']);
     // a value import of the SDK package is not a type import either

@@ -2,8 +2,8 @@
 // through the KV) and the contract's bounds on what one request may store.
 import { createPkcePair } from '@reminderit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryKv } from '../src/store/kv/memory-kv.ts';
 import { ManualClock } from '../src/clock.ts';
+import { MemoryKv } from '../src/store/kv/memory-kv.ts';
 import { authorizeQuery, register } from './support/flow.ts';
 import { buildTestApp, type TestApp } from './support/test-app.ts';
 

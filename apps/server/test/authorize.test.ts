@@ -127,7 +127,11 @@ describe('GET /authorize', () => {
     expect(params.get('error')).toBe('invalid_scope');
     const user = await signUpUser(t);
     const res = await authorize(t, authorizeQuery(client.clientId, challenge, { scope: 'reminders:read offline_access' }), user);
-    const details = await t.app.inject({ method: 'GET', url: `/api/consent/${requestIdFrom(res.headers.location as string)}`, headers: { cookie: user.cookie } });
+    const details = await t.app.inject({
+      method: 'GET',
+      url: `/api/consent/${requestIdFrom(res.headers.location as string)}`,
+      headers: { cookie: user.cookie },
+    });
     expect(details.json().scopes.map((s: { name: string }) => s.name)).toEqual(['reminders:read']);
   });
 
@@ -168,7 +172,12 @@ describe('consent API', () => {
   it('requires a session to read or decide', async () => {
     const { requestId } = await pending();
     expect((await t.app.inject({ method: 'GET', url: `/api/consent/${requestId}` })).statusCode).toBe(401);
-    const res = await t.app.inject({ method: 'POST', url: `/api/consent/${requestId}`, headers: { 'x-csrf-token': 'x'.repeat(32) }, payload: { decision: 'allow' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/consent/${requestId}`,
+      headers: { 'x-csrf-token': 'x'.repeat(32) },
+      payload: { decision: 'allow' },
+    });
     expect(res.statusCode).toBe(401);
   });
 

@@ -52,7 +52,7 @@ describe('client expiry', () => {
     expect(await lastUsed(client.clientId)).toBe(before);
   });
 
-  it("keys of a swept client keep working until revoked (client_id set null, label kept)", async () => {
+  it('keys of a swept client keep working until revoked (client_id set null, label kept)', async () => {
     const issued = await obtainCode(t);
     const res = await exchangeCode(t, issued);
     expect(res.statusCode).toBe(200);

@@ -5,10 +5,10 @@
 import { createPkcePair } from '@reminderit/sdk';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeys, oauthClients } from '../src/store/db/schema.ts';
 import { sha256Hex } from '../src/crypto.ts';
+import { apiKeys, oauthClients } from '../src/store/db/schema.ts';
 import { type DocumentHandler, type DocumentServer, json, startDocumentServer } from './support/document-server.ts';
-import { CLAUDE_CALLBACK, type SignedIn, authorize, authorizeQuery, callMcp, exchangeCode, obtainCode, signUpUser } from './support/flow.ts';
+import { authorize, authorizeQuery, CLAUDE_CALLBACK, callMcp, exchangeCode, obtainCode, type SignedIn, signUpUser } from './support/flow.ts';
 import { buildTestApp, type TestApp } from './support/test-app.ts';
 
 let docs: DocumentServer;

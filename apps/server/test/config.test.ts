@@ -34,13 +34,10 @@ describe('config', () => {
     const c = loadConfig({
       TRUSTED_REDIRECTS: JSON.stringify([{ prefix: 'https://partner.example/oauth/', label: 'Partner' }, { loopback: true }]),
     });
-    expect(c.trustedRedirects).toEqual([
-      { kind: 'prefix', origin: 'https://partner.example', pathPrefix: '/oauth/', label: 'Partner' },
-      { kind: 'loopback' },
-    ]);
+    expect(c.trustedRedirects).toEqual([{ kind: 'prefix', origin: 'https://partner.example', pathPrefix: '/oauth/', label: 'Partner' }, { kind: 'loopback' }]);
   });
 
-  it('allows PUBLIC_URL\'s origin and Claude\'s web origins to call /mcp by default, or MCP_ALLOWED_ORIGINS', () => {
+  it("allows PUBLIC_URL's origin and Claude's web origins to call /mcp by default, or MCP_ALLOWED_ORIGINS", () => {
     expect(loadConfig({ PUBLIC_URL: 'https://rmt.example:8443/' }).mcpAllowedOrigins).toEqual([
       'https://rmt.example:8443',
       'https://claude.ai',
@@ -50,12 +47,9 @@ describe('config', () => {
     expect(c.mcpAllowedOrigins).toEqual(['https://app.example', 'http://127.0.0.1:5173']);
   });
 
-  it.each(['https://app.example/path', 'ftp://files.example', 'not a url', ' , '])(
-    'refuses MCP_ALLOWED_ORIGINS=%j',
-    (value) => {
-      expect(() => loadConfig({ MCP_ALLOWED_ORIGINS: value })).toThrow(/MCP_ALLOWED_ORIGINS/);
-    },
-  );
+  it.each(['https://app.example/path', 'ftp://files.example', 'not a url', ' , '])('refuses MCP_ALLOWED_ORIGINS=%j', (value) => {
+    expect(() => loadConfig({ MCP_ALLOWED_ORIGINS: value })).toThrow(/MCP_ALLOWED_ORIGINS/);
+  });
 
   it('fetches Client ID Metadata Documents from loopback hosts only with CIMD_ALLOW_LOOPBACK_HTTP=true', () => {
     expect(loadConfig({}).cimdAllowLoopbackHttp).toBe(false);

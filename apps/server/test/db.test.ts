@@ -3,13 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database, type Db } from '../src/store/db/open-db.ts';
+import { type Database, type Db, openDatabase } from '../src/store/db/open-db.ts';
 import { apiKeys, auditEvents, oauthClients, reminders, users } from '../src/store/db/schema.ts';
-import { testDatabases, type TestDatabase } from './support/test-databases.ts';
+import { type TestDatabase, testDatabases } from './support/test-databases.ts';
 
 const UNIQUE_VIOLATION = '23505';
 const CHECK_VIOLATION = '23514';
@@ -101,10 +101,7 @@ describe.each(testDatabases())('relational store on $name', ({ name, open }) => 
   });
 
   it('stores and reads back a user with generated id and created_at', async () => {
-    const [inserted] = await db
-      .insert(users)
-      .values({ email: 'ada@example.com', passwordHash: 'argon2-hash' })
-      .returning();
+    const [inserted] = await db.insert(users).values({ email: 'ada@example.com', passwordHash: 'argon2-hash' }).returning();
     expect(inserted?.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(inserted?.createdAt).toBeInstanceOf(Date);
 
@@ -166,7 +163,7 @@ describe.each(testDatabases())('relational store on $name', ({ name, open }) => 
     expect(rems.map((r) => r.userId)).toEqual([bob!.id]);
   });
 
-  it("deleting a client keeps its keys with client_id set to null [set null]", async () => {
+  it('deleting a client keeps its keys with client_id set to null [set null]', async () => {
     const [user] = await db.insert(users).values({ email: 'a@example.com', passwordHash: 'h' }).returning();
     await db.insert(oauthClients).values({
       id: 'client-1',
@@ -175,7 +172,10 @@ describe.each(testDatabases())('relational store on $name', ({ name, open }) => 
       tokenEndpointAuthMethod: 'none',
       metadata: {},
     });
-    const [key] = await db.insert(apiKeys).values(newKey(user!.id, { clientId: 'client-1' })).returning();
+    const [key] = await db
+      .insert(apiKeys)
+      .values(newKey(user!.id, { clientId: 'client-1' }))
+      .returning();
 
     await db.delete(oauthClients).where(eq(oauthClients.id, 'client-1'));
 
@@ -186,19 +186,18 @@ describe.each(testDatabases())('relational store on $name', ({ name, open }) => 
 
   it("defaults a reminder's status to scheduled", async () => {
     const [user] = await db.insert(users).values({ email: 'a@example.com', passwordHash: 'h' }).returning();
-    const [rem] = await db.insert(reminders).values(newReminder(user!.id, { channel: 'whatsapp' })).returning();
+    const [rem] = await db
+      .insert(reminders)
+      .values(newReminder(user!.id, { channel: 'whatsapp' }))
+      .returning();
     expect(rem).toMatchObject({ status: 'scheduled', channel: 'whatsapp', cancelledAt: null });
     expect(rem?.dueAt.toISOString()).toBe('2026-02-01T09:00:00.000Z');
   });
 
   it('rejects a reminder with an unknown channel or status [check constraints]', async () => {
     const [user] = await db.insert(users).values({ email: 'a@example.com', passwordHash: 'h' }).returning();
-    expect(await sqlStateOf(db.insert(reminders).values(newReminder(user!.id, { channel: 'sms' })))).toBe(
-      CHECK_VIOLATION,
-    );
-    expect(await sqlStateOf(db.insert(reminders).values(newReminder(user!.id, { status: 'done' })))).toBe(
-      CHECK_VIOLATION,
-    );
+    expect(await sqlStateOf(db.insert(reminders).values(newReminder(user!.id, { channel: 'sms' })))).toBe(CHECK_VIOLATION);
+    expect(await sqlStateOf(db.insert(reminders).values(newReminder(user!.id, { status: 'done' })))).toBe(CHECK_VIOLATION);
     expect(await db.select().from(reminders)).toEqual([]);
   });
 

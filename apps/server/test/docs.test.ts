@@ -2,8 +2,8 @@
 // PUBLIC_URL as its one server, and a reference page that loads nothing but this server's own scripts.
 import { readFileSync } from 'node:fs';
 import { specPath } from '@reminderit/openapi/path';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
 import { useTestApp } from './support/test-app.ts';
 
@@ -37,7 +37,12 @@ describe('the served contract and API reference', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     const csp = String(res.headers['content-security-policy']);
-    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const directives = new Map(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values]),
+    );
     expect(directives.get('default-src')).toEqual(["'none'"]);
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);

@@ -13,13 +13,12 @@ import { MemoryKv } from '../src/store/kv/memory-kv.ts';
 import { RedisKv } from '../src/store/kv/redis-kv.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
 import { signUpUser } from './support/flow.ts';
-import { createManualKey, revokeManualKey } from './support/manual-keys.ts';
 import { type ListeningTestApp, listenTestApp } from './support/listening-app.ts';
+import { createManualKey, revokeManualKey } from './support/manual-keys.ts';
 import type { TestApp } from './support/test-app.ts';
 import { TEST_STORAGE_TIMEOUT_MS, testDatabases } from './support/test-databases.ts';
 
-const list = (t: TestApp, secret: string) =>
-  t.app.inject({ method: 'GET', url: '/v1/reminders', headers: { authorization: `Bearer ${secret}` } });
+const list = (t: TestApp, secret: string) => t.app.inject({ method: 'GET', url: '/v1/reminders', headers: { authorization: `Bearer ${secret}` } });
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -49,7 +48,10 @@ async function twoInstances(backend: 'memory' | 'redis', env: Record<string, str
     const prefix = `test:${randomUUID()}:`;
     kvA = await RedisKv.connect({ url: process.env.REDIS_URL!, prefix, timeoutMs: TEST_STORAGE_TIMEOUT_MS });
     kvB = await RedisKv.connect({ url: process.env.REDIS_URL!, prefix, timeoutMs: TEST_STORAGE_TIMEOUT_MS });
-    cleanups.push(() => kvA.close(), () => kvB.close());
+    cleanups.push(
+      () => kvA.close(),
+      () => kvB.close(),
+    );
   }
   // Redis expires by its own clock, so the apps get the real one there (no TTL steps in those tests).
   const appClock = backend === 'memory' ? clock : undefined;
@@ -57,7 +59,10 @@ async function twoInstances(backend: 'memory' | 'redis', env: Record<string, str
   const shared = { PUBLIC_URL: 'http://localhost:3000', ...env };
   const a = await listenTestApp({ db, kv: kvA, clock: appClock, env: shared });
   const b = await listenTestApp({ db, kv: wrap(kvB), clock: appClock, env: shared });
-  cleanups.push(() => a.close(), () => b.close());
+  cleanups.push(
+    () => a.close(),
+    () => b.close(),
+  );
   return { a, b, clock: appClock };
 }
 
@@ -103,9 +108,7 @@ for (const { name, backend, available } of backends) {
 describe('key cache fail-safe', () => {
   it('is not consulted while the KV subscriptions are down, and forgets entries from before a reconnect', async () => {
     let epoch: number | null = 0;
-    const { a, b } = await twoInstances('memory', {}, (kv) =>
-      Object.assign(Object.create(kv) as Kv, { subscriptionEpoch: () => epoch }),
-    );
+    const { a, b } = await twoInstances('memory', {}, (kv) => Object.assign(Object.create(kv) as Kv, { subscriptionEpoch: () => epoch }));
     const user = await signUpUser(a);
     const key = await createManualKey(a, user, ['reminders:read']);
     expect((await list(b, key.secret)).statusCode).toBe(200); // cached under epoch 0
@@ -132,8 +135,7 @@ describe('key cache fail-safe', () => {
 });
 
 describe('last_used_at in batches', () => {
-  const lastUsed = async (t: TestApp, id: string) =>
-    (await t.db.db.select({ at: apiKeys.lastUsedAt }).from(apiKeys).where(eq(apiKeys.id, id)))[0]?.at ?? null;
+  const lastUsed = async (t: TestApp, id: string) => (await t.db.db.select({ at: apiKeys.lastUsedAt }).from(apiKeys).where(eq(apiKeys.id, id)))[0]?.at ?? null;
 
   it('is written by the periodic flush, not by the request', async () => {
     const { a } = await twoInstances('memory', { KEY_USAGE_FLUSH_SECONDS: '1' });

@@ -86,7 +86,9 @@ function redisBackend(url: string): Backend {
       };
     },
     async cleanup() {
-      const client = await createClient({ url }).on('error', () => {}).connect();
+      const client = await createClient({ url })
+        .on('error', () => {})
+        .connect();
       try {
         for await (const keys of client.scanIterator({ MATCH: `${runPrefix}*`, COUNT: 500 })) {
           if (keys.length > 0) await client.del(keys);
@@ -196,9 +198,7 @@ function kvContract(backend: Backend): void {
     const peer = await h.peer();
     for (let round = 0; round < 5; round++) {
       await kv.set(`code-${round}`, `payload-${round}`, 10_000);
-      const results = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? kv : peer).take(`code-${round}`)),
-      );
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? kv : peer).take(`code-${round}`)));
       expect(results.filter((r) => r !== null)).toEqual([`payload-${round}`]);
     }
   });
@@ -216,14 +216,14 @@ function kvContract(backend: Backend): void {
 
   it('50 concurrent swaps over two instances form one chain: every value is replaced exactly once', async () => {
     const other = h.peer ? await h.peer() : kv;
-    const previous = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? kv : other).swap('chain', `v${i}`, 10_000)),
-    );
+    const previous = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? kv : other).swap('chain', `v${i}`, 10_000)));
     const last = await kv.get('chain');
     // Exactly one swap saw null; every written value except the last one was seen by exactly one swap.
     expect(previous.filter((p) => p === null)).toHaveLength(1);
     const seen = previous.filter((p): p is string => p !== null).sort();
-    const written = Array.from({ length: 50 }, (_, i) => `v${i}`).filter((v) => v !== last).sort();
+    const written = Array.from({ length: 50 }, (_, i) => `v${i}`)
+      .filter((v) => v !== last)
+      .sort();
     expect(seen).toEqual(written);
   });
 
@@ -244,9 +244,7 @@ function kvContract(backend: Backend): void {
   it('50 concurrent swapIfPresent over two instances form one chain from the stored value', async () => {
     const other = h.peer ? await h.peer() : kv;
     await kv.set('present', 'v-start', 10_000);
-    const previous = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? kv : other).swapIfPresent('present', `v${i}`, 10_000)),
-    );
+    const previous = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? kv : other).swapIfPresent('present', `v${i}`, 10_000)));
     const last = await kv.get('present');
     expect(previous).not.toContain(null);
     const seen = previous.filter((p): p is string => p !== null).sort();

@@ -10,16 +10,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  Client as ClientV2,
-  StreamableHTTPClientTransport as TransportV2,
-  UnauthorizedError as UnauthorizedErrorV2,
-} from '@modelcontextprotocol/client';
-import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2, UnauthorizedError as UnauthorizedErrorV2 } from '@modelcontextprotocol/client';
+import { type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { createClient, decideConsent, getConsentRequest, listApiKeys, signUp, type Reminder, type ReminderPage } from '@reminderit/sdk';
+import { createClient, decideConsent, getConsentRequest, listApiKeys, type Reminder, type ReminderPage, signUp } from '@reminderit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieFetch } from './support/cookie-fetch.ts';
 import { CLAUDE_CALLBACK } from './support/flow.ts';
@@ -239,8 +235,20 @@ const RUNS: Run[] = [
     expectedLabel: 'Claude (web connector)',
     setUp: claudeCallback,
   },
-  { name: "Claude.ai's hosted callback", kind: v2('auto', 'auto negotiation'), clientName: 'claudeai', expectedLabel: 'Claude (web connector)', setUp: claudeCallback },
-  { name: "Claude.ai's hosted callback", kind: v2({ pin: '2026-07-28' }, 'pinned to 2026-07-28'), clientName: 'claudeai', expectedLabel: 'Claude (web connector)', setUp: claudeCallback },
+  {
+    name: "Claude.ai's hosted callback",
+    kind: v2('auto', 'auto negotiation'),
+    clientName: 'claudeai',
+    expectedLabel: 'Claude (web connector)',
+    setUp: claudeCallback,
+  },
+  {
+    name: "Claude.ai's hosted callback",
+    kind: v2({ pin: '2026-07-28' }, 'pinned to 2026-07-28'),
+    clientName: 'claudeai',
+    expectedLabel: 'Claude (web connector)',
+    setUp: claudeCallback,
+  },
   {
     name: 'a loopback redirect on a random port (desktop clients, MCP Inspector)',
     kind: V1,

@@ -5,7 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Reminder, ReminderPage } from '@reminderit/sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { signUpUser, type SignedIn } from './support/flow.ts';
+import { type SignedIn, signUpUser } from './support/flow.ts';
 import { createManualKey } from './support/manual-keys.ts';
 import { useTestApp } from './support/test-app.ts';
 
@@ -28,9 +28,7 @@ beforeAll(async () => {
 
 async function connect(secret: string): Promise<Client> {
   const client = new Client({ name: 'reminderit-test', version: '0.0.0' });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${secret}` } } }),
-  );
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${secret}` } } }));
   return client;
 }
 
@@ -135,8 +133,7 @@ describe('reminder tools (official MCP client, bearer key)', () => {
     await withClient(key, async (client) => {
       const first = (await client.callTool({ name: 'list_reminders', arguments: { limit: 2 } })).structuredContent as ReminderPage;
       expect(first.reminders.map((r) => r.text)).toEqual(['Reminder 1', 'Reminder 2']);
-      const second = (await client.callTool({ name: 'list_reminders', arguments: { limit: 2, cursor: first.next_cursor } }))
-        .structuredContent as ReminderPage;
+      const second = (await client.callTool({ name: 'list_reminders', arguments: { limit: 2, cursor: first.next_cursor } })).structuredContent as ReminderPage;
       expect(second).toEqual({ reminders: [expect.objectContaining({ text: 'Reminder 3' })], next_cursor: null });
       // A REST cursor works for the tool and vice versa: one pagination.
       const restSecond = await t.app.inject({

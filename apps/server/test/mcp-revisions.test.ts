@@ -117,7 +117,11 @@ describe("Claude's header/envelope mismatches", () => {
       expect(body.result.tools).toHaveLength(4);
       expect(body.result.ttlMs).toBeUndefined(); // a 2025-era answer: no 2026 cache fields
     }
-    const logged = t.logs().split('\n').slice(before - 1).filter((line) => line.includes('"mismatch":"modern-header-on-legacy-body"'));
+    const logged = t
+      .logs()
+      .split('\n')
+      .slice(before - 1)
+      .filter((line) => line.includes('"mismatch":"modern-header-on-legacy-body"'));
     expect(logged).toHaveLength(1);
     expect(logged[0]).toContain('"level":30'); // info
   });

@@ -4,9 +4,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { mintApiKeySecret } from '../src/keys/api-key-secret.ts';
+import { createBearerKeys } from '../src/keys/bearer-keys.ts';
 import { mintKey, revokeKey } from '../src/keys/key-store.ts';
 import { guarded, type ToolContext } from '../src/mcp/tools/tool.ts';
-import { createBearerKeys } from '../src/keys/bearer-keys.ts';
 import { users } from '../src/store/db/schema.ts';
 import { buildTestApp, type TestApp, useTestApp } from './support/test-app.ts';
 
@@ -217,7 +217,10 @@ describe('MCP endpoint authentication (RFC 6750, RFC 9728, RFC 8707)', () => {
   // the contract does not list for GET /mcp; the method is refused whatever the request carries.
   it('answers GET with a malformed MCP-Protocol-Version or extra query parameters with 405 too', async () => {
     const { secret } = await newKey();
-    for (const [url, version] of [['/mcp', 'x'.repeat(100)], ['/mcp?foo=bar', '2025-06-18']] as const) {
+    for (const [url, version] of [
+      ['/mcp', 'x'.repeat(100)],
+      ['/mcp?foo=bar', '2025-06-18'],
+    ] as const) {
       const res = await fetch(`${baseUrl}${url}`, {
         headers: { authorization: `Bearer ${secret}`, accept: 'text/event-stream', 'mcp-protocol-version': version },
       });

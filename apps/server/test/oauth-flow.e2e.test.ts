@@ -4,26 +4,25 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
+  buildAuthorizeUrl,
   createClient,
   createPkcePair,
   createState,
-  buildAuthorizeUrl,
   decideConsent,
   getAuthorizationServerMetadata,
   getConsentRequest,
   listApiKeys,
+  type ProtectedResourceMetadata,
   registerClient,
   revokeApiKey,
   signUp,
   token,
-  type ProtectedResourceMetadata,
 } from '@reminderit/sdk';
 import { describe, expect, it } from 'vitest';
 import { testBackends } from './support/backends.ts';
 import { cookieFetch } from './support/cookie-fetch.ts';
 import { CLAUDE_CALLBACK, CLAUDEAI_PUBLIC } from './support/flow.ts';
 import { listenTestApp } from './support/listening-app.ts';
-
 
 describe.each(testBackends())('the OAuth flow end to end on $name', ({ available, open }) => {
   it.skipIf(!available)('connects Claude.ai to /mcp with a minted API key, then revocation locks it out', async () => {

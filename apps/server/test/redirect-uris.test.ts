@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTrustedRedirects, type TrustedRedirect } from '../src/config.ts';
-import {
-  checkRedirectUriShape,
-  findRegisteredRedirect,
-  isLoopbackRedirect,
-  matchTrustedRedirect,
-} from '../src/oauth/redirect-uris.ts';
+import { checkRedirectUriShape, findRegisteredRedirect, isLoopbackRedirect, matchTrustedRedirect } from '../src/oauth/redirect-uris.ts';
 
 const CLAUDE = 'https://claude.ai/api/mcp/auth_callback';
 
@@ -134,7 +129,12 @@ describe('matchTrustedRedirect', () => {
   it('matches an exact entry character for character', () => {
     const list: TrustedRedirect[] = [{ kind: 'exact', uri: 'https://partner.example/oauth/cb', label: 'Partner' }];
     expect(matchTrustedRedirect(list, 'https://partner.example/oauth/cb')).toEqual(list[0]);
-    for (const uri of ['https://partner.example/oauth/cb/', 'https://partner.example/oauth/cb?x', 'https://partner.example/oauth/cb/x', 'https://partner.example/oauth']) {
+    for (const uri of [
+      'https://partner.example/oauth/cb/',
+      'https://partner.example/oauth/cb?x',
+      'https://partner.example/oauth/cb/x',
+      'https://partner.example/oauth',
+    ]) {
       expect(matchTrustedRedirect(list, uri), uri).toBeUndefined();
     }
   });
@@ -158,9 +158,7 @@ describe('findRegisteredRedirect (RFC 6749 §3.1.2.3, RFC 8252 §7.3)', () => {
   });
 
   it('lets the port of an http loopback URI differ', () => {
-    expect(findRegisteredRedirect(['http://127.0.0.1:33418/callback'], 'http://127.0.0.1:51234/callback')).toBe(
-      'http://127.0.0.1:33418/callback',
-    );
+    expect(findRegisteredRedirect(['http://127.0.0.1:33418/callback'], 'http://127.0.0.1:51234/callback')).toBe('http://127.0.0.1:33418/callback');
     expect(findRegisteredRedirect(['http://127.0.0.1/callback'], 'http://127.0.0.1:51234/callback')).toBe('http://127.0.0.1/callback');
     expect(findRegisteredRedirect(['http://[::1]:1/cb?a=b'], 'http://[::1]:2/cb?a=b')).toBe('http://[::1]:1/cb?a=b');
     expect(findRegisteredRedirect(['http://localhost:1/cb'], 'http://localhost:2/cb')).toBe('http://localhost:1/cb');

@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/crypto.ts';
 import { auditEvents, oauthClients } from '../src/store/db/schema.ts';
 import { CLAUDE_CALLBACK, CLAUDE_CONFIDENTIAL, CLAUDEAI_PUBLIC } from './support/flow.ts';
-import { type TestDatabase, testDatabases } from './support/test-databases.ts';
 import { buildTestApp, type TestApp, useTestApp } from './support/test-app.ts';
-
+import { type TestDatabase, testDatabases } from './support/test-databases.ts';
 
 function register(t: TestApp, payload: unknown, remoteAddress?: string) {
   return t.app.inject({ method: 'POST', url: '/register', payload: payload as object, remoteAddress });

@@ -5,9 +5,9 @@ import type { Reminder, ReminderPage } from '@reminderit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.ts';
 import { mintKey } from '../src/keys/key-store.ts';
-import { testBackends, type Backends } from './support/backends.ts';
+import { type Backends, testBackends } from './support/backends.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
-import { signUpUser, type SignedIn } from './support/flow.ts';
+import { type SignedIn, signUpUser } from './support/flow.ts';
 import { createManualKey, revokeManualKey } from './support/manual-keys.ts';
 import { buildTestApp, type TestApp } from './support/test-app.ts';
 

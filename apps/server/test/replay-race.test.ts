@@ -9,7 +9,7 @@ import { apiKeys, auditEvents } from '../src/store/db/schema.ts';
 import type { Kv } from '../src/store/kv/kv.ts';
 import { MemoryKv } from '../src/store/kv/memory-kv.ts';
 import { RedisKv } from '../src/store/kv/redis-kv.ts';
-import { exchangeCode, obtainCode, register, signUpUser, type IssuedCode, type Registered, type SignedIn } from './support/flow.ts';
+import { exchangeCode, type IssuedCode, obtainCode, type Registered, register, type SignedIn, signUpUser } from './support/flow.ts';
 import { buildTestApp, type TestApp } from './support/test-app.ts';
 import { TEST_STORAGE_TIMEOUT_MS, type TestDatabase, testDatabases } from './support/test-databases.ts';
 
@@ -76,7 +76,9 @@ describe.each(backends.filter((s) => s.available))('code exchange racing on two 
     return { statuses: results.map((r) => r.statusCode), errors: results.map((r) => (r.statusCode === 200 ? null : r.json().error)), minted };
   }
 
-  it(`${RACES} races: exactly one exchange wins the code, the other is refused as a replay, and the replay always revokes the winner's key`, { timeout: 600_000 }, async () => {
+  it(`${RACES} races: exactly one exchange wins the code, the other is refused as a replay, and the replay always revokes the winner's key`, {
+    timeout: 600_000,
+  }, async () => {
     const outcomes: Awaited<ReturnType<typeof race>>[] = [];
     for (let start = 0; start < RACES; start += BATCH) {
       const indexes = Array.from({ length: Math.min(BATCH, RACES - start) }, (_, i) => start + i);

@@ -9,7 +9,12 @@ import { isStorageUnavailable, StorageUnavailableError, withDeadline } from '../
 describe('withDeadline', () => {
   it('rejects a call that never settles with StorageUnavailableError at the deadline', async () => {
     const started = Date.now();
-    const err = await withDeadline('kv', 50, () => new Promise(() => {}), () => true).catch((e: unknown) => e);
+    const err = await withDeadline(
+      'kv',
+      50,
+      () => new Promise(() => {}),
+      () => true,
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StorageUnavailableError);
     expect(Date.now() - started).toBeLessThan(1000);
   });
@@ -17,9 +22,7 @@ describe('withDeadline', () => {
   it('turns driver outages into StorageUnavailableError and passes other errors through', async () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     const unique = Object.assign(new Error('duplicate key'), { code: '23505' });
-    await expect(withDeadline('database', 1000, () => Promise.reject(refused), isPostgresOutage)).rejects.toBeInstanceOf(
-      StorageUnavailableError,
-    );
+    await expect(withDeadline('database', 1000, () => Promise.reject(refused), isPostgresOutage)).rejects.toBeInstanceOf(StorageUnavailableError);
     await expect(withDeadline('database', 1000, () => Promise.reject(unique), isPostgresOutage)).rejects.toBe(unique);
     await expect(withDeadline('database', 1000, () => Promise.resolve(7), isPostgresOutage)).resolves.toBe(7);
   });
@@ -53,10 +56,7 @@ describe('Postgres client with deadlines', () => {
     const sql = postgresWithDeadlines(client, 200);
     try {
       const started = Date.now();
-      const results = await Promise.allSettled([
-        sql.unsafe('select 1').values(),
-        sql.begin(async (tx) => tx.unsafe('select 1')),
-      ]);
+      const results = await Promise.allSettled([sql.unsafe('select 1').values(), sql.begin(async (tx) => tx.unsafe('select 1'))]);
       for (const result of results) {
         expect(result.status).toBe('rejected');
         expect((result as PromiseRejectedResult).reason).toBeInstanceOf(StorageUnavailableError);

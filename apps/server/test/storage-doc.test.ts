@@ -30,7 +30,7 @@ describe('docs/storage.md', () => {
   it('finds the prefixes a module builds, and only those', () => {
     const text =
       // biome-ignore lint/suspicious/noTemplateCurlyInString: module source to scan, not a template
-      "const k = (h: string) => `session:${h}`;\nawait limit(ctx, `login:ip:${req.ip}`);\nconst u = `http://x:${port}`;\n" +
+      'const k = (h: string) => `session:${h}`;\nawait limit(ctx, `login:ip:${req.ip}`);\nconst u = `http://x:${port}`;\n' +
       "const SWEEP_LEASE_KEY = 'clients:sweep';\nconst SCOPE = 'reminders:read';";
     expect(keyPrefixes(text)).toEqual(['session:', 'login:ip:', 'clients:sweep']);
     expect(documented('session:')).toBe(true);
@@ -40,9 +40,7 @@ describe('docs/storage.md', () => {
 
   it('has a row for every KV key prefix used in src/', () => {
     const prefixes = new Set(sourceFiles(SRC).flatMap((f) => keyPrefixes(readFileSync(f, 'utf8'))));
-    expect([...prefixes].sort()).toEqual(
-      expect.arrayContaining(['authreq:', 'cimd:', 'code:', 'device:', 'ratelimit:', 'session:', 'clients:sweep']),
-    );
+    expect([...prefixes].sort()).toEqual(expect.arrayContaining(['authreq:', 'cimd:', 'code:', 'device:', 'ratelimit:', 'session:', 'clients:sweep']));
     expect([...prefixes].filter((p) => !documented(p))).toEqual([]);
   });
 });

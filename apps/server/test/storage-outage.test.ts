@@ -59,9 +59,7 @@ function remindersOutage(database: Database): { db: Database; setDown(down: bool
       const method = (value as (...a: unknown[]) => unknown).bind(target);
       if (prop !== 'query') return method;
       return (query: unknown, ...rest: unknown[]) =>
-        down && String(query).includes('"reminders"')
-          ? Promise.reject(new StorageUnavailableError('database', 'test outage'))
-          : method(query, ...rest);
+        down && String(query).includes('"reminders"') ? Promise.reject(new StorageUnavailableError('database', 'test outage')) : method(query, ...rest);
     },
   });
   return { db: { ...database, db: drizzle({ client: failing, schema }) as unknown as Database['db'] }, setDown: (d) => (down = d) };
@@ -166,7 +164,10 @@ describe('storage outage', { timeout: 60_000 }, () => {
     const due = new Date(t.clock.now() + 3_600_000).toISOString();
     const create = { text: 'Call mum', due_at: due, channel: 'phone', phone_number: '+14155550123' };
     setRemindersDown(true);
-    for (const [name, args] of [['list_reminders', {}], ['create_reminder', create]] as const) {
+    for (const [name, args] of [
+      ['list_reminders', {}],
+      ['create_reminder', create],
+    ] as const) {
       const res = await send(name, args);
       expectStorageUnavailable(res);
       expect(res.headers['www-authenticate']).toBeUndefined();

@@ -5,9 +5,9 @@ import { sha256Hex } from '../src/crypto.ts';
 import { apiKeys, auditEvents } from '../src/store/db/schema.ts';
 import type { Kv } from '../src/store/kv/kv.ts';
 import { testBackends } from './support/backends.ts';
-import { callMcp, CLAUDE_CALLBACK, exchange, exchangeCode, obtainCode, register } from './support/flow.ts';
-import { buildTestApp, useTestApp } from './support/test-app.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
+import { CLAUDE_CALLBACK, callMcp, exchange, exchangeCode, obtainCode, register } from './support/flow.ts';
+import { buildTestApp, useTestApp } from './support/test-app.ts';
 
 describe('POST /token', () => {
   const t = useTestApp();
@@ -54,7 +54,10 @@ describe('POST /token', () => {
     expect((await callMcp(t, key)).statusCode).toBe(200);
     expectOAuthError(await exchangeCode(t, issued), 400, 'invalid_grant');
     expect((await callMcp(t, key)).statusCode).toBe(401);
-    const events = await t.db.db.select().from(auditEvents).where(and(eq(auditEvents.type, 'code_replayed'), eq(auditEvents.clientId, issued.client.clientId)));
+    const events = await t.db.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.type, 'code_replayed'), eq(auditEvents.clientId, issued.client.clientId)));
     expect(events).toHaveLength(1);
   });
 
@@ -155,40 +158,49 @@ function recordingKv(inner: Kv): { kv: Kv; written: string[] } {
 }
 
 describe.each(testBackends())('POST /token with a code that was never issued, on $name', ({ available, open }) => {
-  it.skipIf(!available)('answers invalid_grant and leaves no mark in the KV; a real code replayed is still caught', async () => {
-    const backends = await open();
-    const { kv, written } = recordingKv(backends.kv);
-    const t = await buildTestApp({ db: backends.db, kv });
-    try {
-      const issued = await obtainCode(t);
-      const madeUp = 'x'.repeat(43);
-      written.length = 0;
-      for (let i = 0; i < 3; i++) {
-        expectOAuthError(await exchangeCode(t, issued, { code: `${madeUp}${i}` }), 400, 'invalid_grant');
-      }
-      // Only the token endpoint's rate-limit bucket: nothing under a made-up code's hash, nothing for 5 minutes.
-      expect(written.filter((k) => !k.startsWith('ratelimit:'))).toEqual([]);
-      expect(written.join(' ')).not.toContain(sha256Hex(`${madeUp}0`));
+  it.skipIf(!available)(
+    'answers invalid_grant and leaves no mark in the KV; a real code replayed is still caught',
+    async () => {
+      const backends = await open();
+      const { kv, written } = recordingKv(backends.kv);
+      const t = await buildTestApp({ db: backends.db, kv });
+      try {
+        const issued = await obtainCode(t);
+        const madeUp = 'x'.repeat(43);
+        written.length = 0;
+        for (let i = 0; i < 3; i++) {
+          expectOAuthError(await exchangeCode(t, issued, { code: `${madeUp}${i}` }), 400, 'invalid_grant');
+        }
+        // Only the token endpoint's rate-limit bucket: nothing under a made-up code's hash, nothing for 5 minutes.
+        expect(written.filter((k) => !k.startsWith('ratelimit:'))).toEqual([]);
+        expect(written.join(' ')).not.toContain(sha256Hex(`${madeUp}0`));
 
-      // The real code: taken, then its replay is recognised (and revokes the key) through its one entry.
-      const first = await exchangeCode(t, issued);
-      expect(first.statusCode).toBe(200);
-      expectOAuthError(await exchangeCode(t, issued), 400, 'invalid_grant');
-      expect((await callMcp(t, first.json().access_token)).statusCode).toBe(401);
-      const codeEntries = written.filter((k) => !k.startsWith('ratelimit:'));
-      expect(new Set(codeEntries)).toEqual(new Set([`code:${sha256Hex(issued.code)}`]));
-    } finally {
-      await t.close();
-      await backends.close();
-    }
-  }, 60_000);
+        // The real code: taken, then its replay is recognised (and revokes the key) through its one entry.
+        const first = await exchangeCode(t, issued);
+        expect(first.statusCode).toBe(200);
+        expectOAuthError(await exchangeCode(t, issued), 400, 'invalid_grant');
+        expect((await callMcp(t, first.json().access_token)).statusCode).toBe(401);
+        const codeEntries = written.filter((k) => !k.startsWith('ratelimit:'));
+        expect(new Set(codeEntries)).toEqual(new Set([`code:${sha256Hex(issued.code)}`]));
+      } finally {
+        await t.close();
+        await backends.close();
+      }
+    },
+    60_000,
+  );
 });
 
 describe('POST /revoke (RFC 7009)', () => {
   const t = useTestApp();
 
   const revoke = (fields: Record<string, string>) =>
-    t.app.inject({ method: 'POST', url: '/revoke', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
+    t.app.inject({
+      method: 'POST',
+      url: '/revoke',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(fields).toString(),
+    });
 
   it('revokes a key the client was issued; /mcp refuses it on the next request', async () => {
     const issued = await obtainCode(t);

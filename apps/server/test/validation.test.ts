@@ -1,15 +1,16 @@
 // The validation layer rejects requests that violate the contract before any handler runs.
-import Fastify from 'fastify';
+
 import formbody from '@fastify/formbody';
+import Fastify from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installErrorHandling } from '../src/http/error-handling.ts';
-import { installResponseHeaders } from '../src/http/response-headers.ts';
 import { operation } from '../src/http/operation.ts';
+import { installResponseHeaders } from '../src/http/response-headers.ts';
 import { routeThroughSpec } from '../src/http/spec-router.ts';
-import { useTestApp } from './support/test-app.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
 import { CLAUDEAI_PUBLIC, type SignedIn, signUpUser } from './support/flow.ts';
 import { createManualKey } from './support/manual-keys.ts';
+import { useTestApp } from './support/test-app.ts';
 
 const json = { 'content-type': 'application/json' };
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -189,7 +190,10 @@ describe('request validation against the spec', () => {
       expect(list.json().reminders).toEqual([]);
     });
     it('POST /api/keys with NUL in the label (or in a member name)', async () => {
-      for (const payload of [{ label: 'a\u0000b', scopes: ['reminders:read'] }, { label: 'ok', scopes: ['reminders:read'], '\u0000': 1 }]) {
+      for (const payload of [
+        { label: 'a\u0000b', scopes: ['reminders:read'] },
+        { label: 'ok', scopes: ['reminders:read'], '\u0000': 1 },
+      ]) {
         const res = await t.app.inject({
           method: 'POST',
           url: '/api/keys',

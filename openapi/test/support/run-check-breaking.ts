@@ -6,10 +6,7 @@ export const checkBreakingScript = fileURLToPath(new URL('../../scripts/check-br
 
 export type RunResult = { status: number | null; output: string };
 
-export function runCheckBreaking(
-  args: string[],
-  options: { env?: Record<string, string>; script?: string; cwd?: string } = {},
-): RunResult {
+export function runCheckBreaking(args: string[], options: { env?: Record<string, string>; script?: string; cwd?: string } = {}): RunResult {
   // Start from a neutral environment: an outer BASE_REF / ALLOW_BREAKING / GIT_DIR must not leak into the test.
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   for (const name of ['BASE_REF', 'ALLOW_BREAKING', 'GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE']) {

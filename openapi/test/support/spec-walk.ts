@@ -7,8 +7,7 @@ export type Doc = Record<string, any>;
 export type OperationRef = { path: string; method: string; operation: Record<string, any> };
 
 /** JSON Pointer (RFC 6901 §3) of the given tokens, in the `#/…` form Redocly reports. */
-export const pointer = (...tokens: string[]) =>
-  `#/${tokens.map((token) => token.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
+export const pointer = (...tokens: string[]) => `#/${tokens.map((token) => token.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
 
 export function operations(doc: Doc): OperationRef[] {
   const found: OperationRef[] = [];

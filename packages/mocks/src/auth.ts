@@ -31,11 +31,7 @@ export function bearerChallenge(origin: string, error?: string, scope?: string):
 }
 
 /** The active key named by `Authorization: Bearer rmt_…`, or the 401/403 the server would answer. */
-export function bearerKey(
-  state: MockState,
-  request: Request,
-  scope?: Scope,
-): { key: StoredApiKey } | { error: ErrorReply<401> | ErrorReply<403> } {
+export function bearerKey(state: MockState, request: Request, scope?: Scope): { key: StoredApiKey } | { error: ErrorReply<401> | ErrorReply<403> } {
   const origin = new URL(request.url).origin;
   const header = request.headers.get('Authorization');
   if (!header) {

@@ -1,15 +1,7 @@
 // Fixtures: one realistic user, the pending authorization requests the consent page shows, API keys and
 // reminders. Typed with the SDK's types (generated from openapi.yaml), so a fixture that drifts from the
 // contract fails to compile; test/conform.test.ts also validates every mock response against the spec.
-import type {
-  ApiKey,
-  ClientRegistrationResponse,
-  ConsentClient,
-  ConsentRequest,
-  Reminder,
-  Session,
-  User,
-} from '@reminderit/sdk';
+import type { ApiKey, ClientRegistrationResponse, ConsentClient, ConsentRequest, Reminder, Session, User } from '@reminderit/sdk';
 import { ALL_SCOPES, SCOPE_DESCRIPTIONS } from '@reminderit/sdk';
 
 /** The plain words for each scope: the SDK's one list, which the server's consent page uses too. */

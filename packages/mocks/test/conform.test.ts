@@ -2,11 +2,13 @@
 // MSW node server and every answer is checked against openapi.yaml — the status must be one the spec lists
 // for that operation, required headers must be there and match their schema, and the body must validate
 // (Ajv 2020 + formats) against the schema of that operation, status and media type (@reminderit/openapi/spec-validator).
+
+import { checkResponse, findOperation, operations } from '@reminderit/openapi/spec-validator';
 import type { ClientRegistrationRequest, Session } from '@reminderit/sdk';
 import { createPkcePair } from '@reminderit/sdk';
 import type { HttpHandler } from 'msw';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   ada,
   adaPassword,
@@ -23,7 +25,6 @@ import { mockReferenceScript } from '../src/handlers/docs.ts';
 import { createHandlers } from '../src/handlers.ts';
 import { setupMockServer } from '../src/node.ts';
 import { type Scenario, type ScenarioName, scenarioNames, scenarios } from '../src/scenarios.ts';
-import { checkResponse, findOperation, operations } from '@reminderit/openapi/spec-validator';
 
 const BASE = 'http://mocks.test';
 /** What Streamable HTTP clients send; without it the transport answers 406. */
@@ -119,7 +120,14 @@ async function authorizationCode(ctx: ProbeContext) {
   if (!csrf) return null;
   const auth = await call(
     'GET',
-    authorizeQuery({ response_type: 'code', client_id: clientId, redirect_uri: claudeCallback, code_challenge: pkce.codeChallenge, code_challenge_method: 'S256', state: 'xyz' }),
+    authorizeQuery({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: claudeCallback,
+      code_challenge: pkce.codeChallenge,
+      code_challenge_method: 'S256',
+      state: 'xyz',
+    }),
   );
   expect(auth.status).toBe(302);
   const requestId = new URL(auth.headers.get('Location')!, BASE).searchParams.get('request_id')!;
@@ -156,7 +164,11 @@ const probes: Record<string, Probe[]> = {
       ctx.expectStatus(res, 201);
       if (ctx.ok) expect(res.body.client_secret_expires_at).toBe(0);
     },
-    async (ctx) => ctx.expectStatus(await call('POST', '/register', { json: { client_name: 'Loop', redirect_uris: [loopbackCallback], token_endpoint_auth_method: 'none' } }), 201),
+    async (ctx) =>
+      ctx.expectStatus(
+        await call('POST', '/register', { json: { client_name: 'Loop', redirect_uris: [loopbackCallback], token_endpoint_auth_method: 'none' } }),
+        201,
+      ),
     async (ctx) => ctx.expectStatus(await call('POST', '/register', { json: { redirect_uris: ['https://evil.example/cb'] } }), 400),
     async (ctx) => ctx.expectStatus(await call('POST', '/register', { json: { client_name: 'No redirect' } }), 400),
   ],
@@ -164,13 +176,24 @@ const probes: Record<string, Probe[]> = {
     async (ctx) => {
       const res = await call(
         'GET',
-        authorizeQuery({ response_type: 'code', client_id: claudeClient.client_id, redirect_uri: claudeCallback, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', state: 's' }),
+        authorizeQuery({
+          response_type: 'code',
+          client_id: claudeClient.client_id,
+          redirect_uri: claudeCallback,
+          code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+          code_challenge_method: 'S256',
+          state: 's',
+        }),
       );
       ctx.expectStatus(res, 302);
-      if (ctx.ok) expect(res.headers.get('Location')).toMatch(ctx.scenario.signedIn ? /^\/consent\?request_id=pr_/ : /^\/login\?next=%2Fconsent%3Frequest_id%3Dpr_/);
+      if (ctx.ok)
+        expect(res.headers.get('Location')).toMatch(ctx.scenario.signedIn ? /^\/consent\?request_id=pr_/ : /^\/login\?next=%2Fconsent%3Frequest_id%3Dpr_/);
     },
     async (ctx) => {
-      const res = await call('GET', authorizeQuery({ response_type: 'code', client_id: claudeClient.client_id, code_challenge: 'abc', code_challenge_method: 'plain', state: 's' }));
+      const res = await call(
+        'GET',
+        authorizeQuery({ response_type: 'code', client_id: claudeClient.client_id, code_challenge: 'abc', code_challenge_method: 'plain', state: 's' }),
+      );
       ctx.expectStatus(res, 302);
       if (ctx.ok) {
         const to = new URL(res.headers.get('Location')!);
@@ -205,7 +228,11 @@ const probes: Record<string, Probe[]> = {
       expect(res.body.error).toBe('invalid_grant');
     },
     async (ctx) => ctx.expectStatus(await call('POST', '/token', { form: { grant_type: 'refresh_token', refresh_token: 'r' } }), 400),
-    async (ctx) => ctx.expectStatus(await call('POST', '/token', { form: { grant_type: 'authorization_code', code: 'c', code_verifier: 'v'.repeat(43), client_id: 'c_unknown' } }), 401),
+    async (ctx) =>
+      ctx.expectStatus(
+        await call('POST', '/token', { form: { grant_type: 'authorization_code', code: 'c', code_verifier: 'v'.repeat(43), client_id: 'c_unknown' } }),
+        401,
+      ),
   ],
   revokeToken: [
     async (ctx) => ctx.expectStatus(await call('POST', '/revoke', { form: { token: claudeKeySecret, client_id: claudeClient.client_id } }), 200),
@@ -214,7 +241,8 @@ const probes: Record<string, Probe[]> = {
     async (ctx) => ctx.expectStatus(await call('POST', '/revoke', { form: { token: claudeKeySecret, client_id: 'c_unknown' } }), 401),
   ],
   signUp: [
-    async (ctx) => ctx.expectStatus(await call('POST', '/api/auth/signup', { json: { email: 'grace@example.com', password: 'a long and lovely password' } }), 201),
+    async (ctx) =>
+      ctx.expectStatus(await call('POST', '/api/auth/signup', { json: { email: 'grace@example.com', password: 'a long and lovely password' } }), 201),
     async (ctx) => ctx.expectStatus(await call('POST', '/api/auth/signup', { json: { email: ada.email, password: 'another long password' } }), 409),
     async (ctx) => ctx.expectStatus(await call('POST', '/api/auth/signup', { json: { email: 'grace@example.com', password: 'short' } }), 400),
   ],
@@ -236,34 +264,44 @@ const probes: Record<string, Probe[]> = {
   ],
   getCurrentSession: [async (ctx) => ctx.expectStatus(await call('GET', '/api/auth/session'), ctx.scenario.signedIn ? 200 : 401)],
   getConsentRequest: [
-    ...Object.values(requestIds).map((id): Probe => async (ctx) => {
-      const status = !ctx.scenario.signedIn ? 401 : pendingIn(ctx.scenario, id) ? 200 : 404;
-      ctx.expectStatus(await call('GET', `/api/consent/${id}`), status);
-    }),
+    ...Object.values(requestIds).map(
+      (id): Probe =>
+        async (ctx) => {
+          const status = !ctx.scenario.signedIn ? 401 : pendingIn(ctx.scenario, id) ? 200 : 404;
+          ctx.expectStatus(await call('GET', `/api/consent/${id}`), status);
+        },
+    ),
     async (ctx) => ctx.expectStatus(await call('GET', '/api/consent/short'), 400),
   ],
   decideConsent: [
-    ...(['allow', 'deny'] as const).map((decision): Probe => async (ctx) => {
-      const csrf = await ctx.signIn();
-      if (!csrf) return expect(ctx.ok).toBe(false);
-      const res = await call('POST', `/api/consent/${requestIds.claude}`, { json: { decision }, csrf });
-      if (!pendingIn(ctx.scenario, requestIds.claude)) return expect(res.status).toBe(404);
-      expect(res.status).toBe(200);
-      const to = new URL(res.body.redirect_to);
-      expect(to.origin + to.pathname).toBe(claudeCallback);
-      expect(to.searchParams.get('state')).toBe(fixtureState);
-      if (decision === 'allow') expect(to.searchParams.get('code')).toMatch(/^[A-Za-z0-9]{40}$/);
-      else expect(to.searchParams.get('error')).toBe('access_denied');
-      // The request is used up.
-      expect((await call('GET', `/api/consent/${requestIds.claude}`)).status).toBe(404);
-    }),
+    ...(['allow', 'deny'] as const).map(
+      (decision): Probe =>
+        async (ctx) => {
+          const csrf = await ctx.signIn();
+          if (!csrf) return expect(ctx.ok).toBe(false);
+          const res = await call('POST', `/api/consent/${requestIds.claude}`, { json: { decision }, csrf });
+          if (!pendingIn(ctx.scenario, requestIds.claude)) return expect(res.status).toBe(404);
+          expect(res.status).toBe(200);
+          const to = new URL(res.body.redirect_to);
+          expect(to.origin + to.pathname).toBe(claudeCallback);
+          expect(to.searchParams.get('state')).toBe(fixtureState);
+          if (decision === 'allow') expect(to.searchParams.get('code')).toMatch(/^[A-Za-z0-9]{40}$/);
+          else expect(to.searchParams.get('error')).toBe('access_denied');
+          // The request is used up.
+          expect((await call('GET', `/api/consent/${requestIds.claude}`)).status).toBe(404);
+        },
+    ),
     async (ctx) => {
       const csrf = await ctx.signIn();
       if (!csrf) return expect(ctx.ok).toBe(false);
       expect((await call('POST', `/api/consent/${requestIds.loopback}`, { json: { decision: 'allow' }, csrf: 'wrong-token-wrong-token' })).status).toBe(403);
       expect((await call('POST', `/api/consent/${requestIds.loopback}`, { json: { decision: 'maybe' }, csrf })).status).toBe(400);
     },
-    async (ctx) => ctx.expectStatus(await call('POST', `/api/consent/${requestIds.claude}`, { json: { decision: 'allow' }, csrf: 'no-session-token-0' }), ctx.scenario.signedIn ? 403 : 401),
+    async (ctx) =>
+      ctx.expectStatus(
+        await call('POST', `/api/consent/${requestIds.claude}`, { json: { decision: 'allow' }, csrf: 'no-session-token-0' }),
+        ctx.scenario.signedIn ? 403 : 401,
+      ),
   ],
   listApiKeys: [
     async (ctx) => {
@@ -289,7 +327,11 @@ const probes: Record<string, Probe[]> = {
       expect((await call('POST', '/api/keys', { json: { label: 'No scopes', scopes: [] }, csrf })).status).toBe(400);
       expect((await call('POST', '/api/keys', { json: { label: 'x', scopes: ['reminders:read'] }, csrf: 'wrong-token-wrong-token' })).status).toBe(403);
     },
-    async (ctx) => ctx.expectStatus(await call('POST', '/api/keys', { json: { label: 'x', scopes: ['reminders:read'] }, csrf: 'no-session-token-0' }), ctx.scenario.signedIn ? 403 : 401),
+    async (ctx) =>
+      ctx.expectStatus(
+        await call('POST', '/api/keys', { json: { label: 'x', scopes: ['reminders:read'] }, csrf: 'no-session-token-0' }),
+        ctx.scenario.signedIn ? 403 : 401,
+      ),
   ],
   revokeApiKey: [
     async (ctx) => {
@@ -311,10 +353,16 @@ const probes: Record<string, Probe[]> = {
     },
   ],
   listReminders: [
-    async (ctx) => ctx.expectStatus(await call('GET', '/v1/reminders?status=upcoming&limit=1', { bearer: claudeKeySecret }), activeKey(ctx.scenario, claudeKeySecret) ? 200 : 401),
-    async (ctx) => ctx.expectStatus(await call('GET', '/v1/reminders?status=past', { bearer: claudeKeySecret }), activeKey(ctx.scenario, claudeKeySecret) ? 200 : 401),
+    async (ctx) =>
+      ctx.expectStatus(
+        await call('GET', '/v1/reminders?status=upcoming&limit=1', { bearer: claudeKeySecret }),
+        activeKey(ctx.scenario, claudeKeySecret) ? 200 : 401,
+      ),
+    async (ctx) =>
+      ctx.expectStatus(await call('GET', '/v1/reminders?status=past', { bearer: claudeKeySecret }), activeKey(ctx.scenario, claudeKeySecret) ? 200 : 401),
     async (ctx) => ctx.expectStatus(await call('GET', '/v1/reminders'), 401),
-    async (ctx) => ctx.expectStatus(await call('GET', '/v1/reminders?limit=500', { bearer: claudeKeySecret }), activeKey(ctx.scenario, claudeKeySecret) ? 400 : 401),
+    async (ctx) =>
+      ctx.expectStatus(await call('GET', '/v1/reminders?limit=500', { bearer: claudeKeySecret }), activeKey(ctx.scenario, claudeKeySecret) ? 400 : 401),
   ],
   createReminder: [
     async (ctx) => {
@@ -333,9 +381,13 @@ const probes: Record<string, Probe[]> = {
   getReminder: [
     async (ctx) => {
       const known = ctx.scenario.reminders.some((r) => r.id === scheduled.id);
-      ctx.expectStatus(await call('GET', `/v1/reminders/${scheduled.id}`, { bearer: claudeKeySecret }), !activeKey(ctx.scenario, claudeKeySecret) ? 401 : known ? 200 : 404);
+      ctx.expectStatus(
+        await call('GET', `/v1/reminders/${scheduled.id}`, { bearer: claudeKeySecret }),
+        !activeKey(ctx.scenario, claudeKeySecret) ? 401 : known ? 200 : 404,
+      );
     },
-    async (ctx) => ctx.expectStatus(await call('GET', `/v1/reminders/${ada.id}`, { bearer: claudeKeySecret }), activeKey(ctx.scenario, claudeKeySecret) ? 404 : 401),
+    async (ctx) =>
+      ctx.expectStatus(await call('GET', `/v1/reminders/${ada.id}`, { bearer: claudeKeySecret }), activeKey(ctx.scenario, claudeKeySecret) ? 404 : 401),
   ],
   cancelReminder: [
     async (ctx) => {
@@ -349,13 +401,24 @@ const probes: Record<string, Probe[]> = {
     },
     async (ctx) => {
       const known = ctx.scenario.reminders.some((r) => r.id === sent.id);
-      ctx.expectStatus(await call('POST', `/v1/reminders/${sent.id}/cancel`, { bearer: claudeKeySecret }), !activeKey(ctx.scenario, claudeKeySecret) ? 401 : known ? 409 : 404);
+      ctx.expectStatus(
+        await call('POST', `/v1/reminders/${sent.id}/cancel`, { bearer: claudeKeySecret }),
+        !activeKey(ctx.scenario, claudeKeySecret) ? 401 : known ? 409 : 404,
+      );
     },
   ],
   mcpRequest: [
     async (ctx) => {
-      const json = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '0' } } };
-      ctx.expectStatus(await call('POST', '/mcp', { headers: MCP_ACCEPT, bearer: claudeKeySecret, json }), activeKey(ctx.scenario, claudeKeySecret) ? 200 : 401);
+      const json = {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '0' } },
+      };
+      ctx.expectStatus(
+        await call('POST', '/mcp', { headers: MCP_ACCEPT, bearer: claudeKeySecret, json }),
+        activeKey(ctx.scenario, claudeKeySecret) ? 200 : 401,
+      );
     },
     async (ctx) => {
       const json = [
@@ -369,14 +432,24 @@ const probes: Record<string, Probe[]> = {
     },
     async (ctx) => {
       const json = { jsonrpc: '2.0', method: 'notifications/initialized' };
-      ctx.expectStatus(await call('POST', '/mcp', { headers: MCP_ACCEPT, bearer: claudeKeySecret, json }), activeKey(ctx.scenario, claudeKeySecret) ? 202 : 401);
+      ctx.expectStatus(
+        await call('POST', '/mcp', { headers: MCP_ACCEPT, bearer: claudeKeySecret, json }),
+        activeKey(ctx.scenario, claudeKeySecret) ? 202 : 401,
+      );
     },
     async (ctx) => {
       const res = await call('POST', '/mcp', { headers: MCP_ACCEPT, json: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
       ctx.expectStatus(res, 401);
-      if (ctx.ok) expect(res.headers.get('WWW-Authenticate')).toBe(`Bearer resource_metadata="${BASE}/.well-known/oauth-protected-resource/mcp", scope="reminders:read reminders:write"`);
+      if (ctx.ok)
+        expect(res.headers.get('WWW-Authenticate')).toBe(
+          `Bearer resource_metadata="${BASE}/.well-known/oauth-protected-resource/mcp", scope="reminders:read reminders:write"`,
+        );
     },
-    async (ctx) => ctx.expectStatus(await call('POST', '/mcp', { headers: MCP_ACCEPT, bearer: claudeKeySecret, json: { hello: 'world' } }), activeKey(ctx.scenario, claudeKeySecret) ? 400 : 401),
+    async (ctx) =>
+      ctx.expectStatus(
+        await call('POST', '/mcp', { headers: MCP_ACCEPT, bearer: claudeKeySecret, json: { hello: 'world' } }),
+        activeKey(ctx.scenario, claudeKeySecret) ? 400 : 401,
+      ),
     async (ctx) => {
       // A read-only key calling a write tool: HTTP 403 with a step-up challenge, not a JSON-RPC error.
       const json = { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'create_reminder', arguments: {} } };
@@ -398,7 +471,11 @@ const probes: Record<string, Probe[]> = {
       }
     },
     async (ctx) => {
-      const res = await call('POST', '/mcp', { bearer: claudeKeySecret, headers: { Accept: 'application/json' }, json: { jsonrpc: '2.0', id: 9, method: 'tools/list' } });
+      const res = await call('POST', '/mcp', {
+        bearer: claudeKeySecret,
+        headers: { Accept: 'application/json' },
+        json: { jsonrpc: '2.0', id: 9, method: 'tools/list' },
+      });
       ctx.expectStatus(res, activeKey(ctx.scenario, claudeKeySecret) ? 406 : 401);
     },
     async (ctx) => {
@@ -451,7 +528,10 @@ function context(scenario: Scenario): ProbeContext {
 describe('the mocks cover the contract', () => {
   it('have a handler for every operation of the spec, and no other', () => {
     const handled = (createHandlers('keysList', { baseUrl: BASE }) as HttpHandler[]).map(
-      (h) => `${String(h.info.method)} ${String(h.info.path).slice(BASE.length).replace(/:([A-Za-z]+)/g, '{$1}')}`,
+      (h) =>
+        `${String(h.info.method)} ${String(h.info.path)
+          .slice(BASE.length)
+          .replace(/:([A-Za-z]+)/g, '{$1}')}`,
     );
     expect(handled.sort()).toEqual(operations.map((op) => `${op.method} ${op.path}`).sort());
   });
@@ -475,8 +555,14 @@ describe('coverage', () => {
     for (const op of operations) {
       const statuses = [...(seen.get(op.operationId) ?? [])];
       const canSucceed = op.statuses.some((s) => s < 400); // mcpStream only ever answers 401/405
-      expect(statuses.some((s) => s < 400), `${op.operationId} never succeeded: ${statuses}`).toBe(canSucceed);
-      expect(statuses.some((s) => s >= 400), `${op.operationId} never failed: ${statuses}`).toBe(true);
+      expect(
+        statuses.some((s) => s < 400),
+        `${op.operationId} never succeeded: ${statuses}`,
+      ).toBe(canSucceed);
+      expect(
+        statuses.some((s) => s >= 400),
+        `${op.operationId} never failed: ${statuses}`,
+      ).toBe(true);
     }
   });
 });

@@ -78,10 +78,11 @@ export class ReminderItError extends Error implements OAuthError {
     // Not an error body of this API (a proxy's HTML page, or a code the contract does not declare): the code
     // follows the status, and the description keeps what was received.
     const received =
-      isRecord(body) && typeof body.error === 'string' ?
-        [body.error, body.error_description].filter((part) => typeof part === 'string').join(': ')
-      : typeof body === 'string' ? body
-      : '';
+      isRecord(body) && typeof body.error === 'string'
+        ? [body.error, body.error_description].filter((part) => typeof part === 'string').join(': ')
+        : typeof body === 'string'
+          ? body
+          : '';
     const text = received.replace(/\s+/g, ' ').trim().slice(0, DESCRIPTION_MAX);
     return new ReminderItError({
       status: response.status,

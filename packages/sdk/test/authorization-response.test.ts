@@ -17,9 +17,7 @@ describe('parseAuthorizationResponse', () => {
   });
 
   it('rejects a response whose state is not the one sent (RFC 6749 §10.12)', () => {
-    expect(() => parseAuthorizationResponse(callback({ code: 'c1', state: 'other', iss: ISSUER }), { state: 's1', issuer: ISSUER })).toThrow(
-      /state/,
-    );
+    expect(() => parseAuthorizationResponse(callback({ code: 'c1', state: 'other', iss: ISSUER }), { state: 's1', issuer: ISSUER })).toThrow(/state/);
   });
 
   it('rejects a response from another issuer, or without iss when one is expected (RFC 9207 §2.4)', () => {

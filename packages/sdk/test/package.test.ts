@@ -121,7 +121,21 @@ describe('the packed @reminderit/sdk', () => {
 
   it('loads from the unpacked tarball and exports the client, helpers and typed errors', async () => {
     const sdk = await import(pathToFileURL(path.join(unpacked, 'dist/index.js')).href);
-    for (const name of ['createClient', 'registerClient', 'token', 'revokeToken', 'createReminder', 'listReminders', 'buildAuthorizeUrl', 'createPkcePair', 'parseAuthorizationResponse', 'unwrap', 'withTypedErrors', 'isReminderItError', 'ReminderItError']) {
+    for (const name of [
+      'createClient',
+      'registerClient',
+      'token',
+      'revokeToken',
+      'createReminder',
+      'listReminders',
+      'buildAuthorizeUrl',
+      'createPkcePair',
+      'parseAuthorizationResponse',
+      'unwrap',
+      'withTypedErrors',
+      'isReminderItError',
+      'ReminderItError',
+    ]) {
       expect(typeof sdk[name], name).toBe('function');
     }
   });

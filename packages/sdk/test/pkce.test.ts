@@ -4,9 +4,7 @@ import { createCodeChallenge, createCodeVerifier, createPkcePair } from '../src/
 
 describe('PKCE helpers', () => {
   it('derives the S256 challenge of RFC 7636 Appendix B', async () => {
-    expect(await createCodeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(
-      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-    );
+    expect(await createCodeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
   });
 
   it('creates verifiers of the RFC 7636 §4.1 alphabet and length, different each time', () => {

@@ -22,7 +22,11 @@ function program(blocks: string[]): string {
   const names = new Set<string>();
   const bodies = blocks.map((block) =>
     block.replace(/import\s*\{([^}]*)\}\s*from\s*'@reminderit\/sdk';?\n?/g, (_, list: string) => {
-      for (const name of list.split(',').map((n) => n.trim()).filter(Boolean)) names.add(name);
+      for (const name of list
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean))
+        names.add(name);
       return '';
     }),
   );

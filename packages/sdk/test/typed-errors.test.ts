@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createClient,
-  isReminderItError,
-  listReminders,
-  ReminderItError,
-  registerClient,
-  token,
-  unwrap,
-  withTypedErrors,
-} from '../src/index.js';
+import { createClient, isReminderItError, listReminders, ReminderItError, registerClient, token, unwrap, withTypedErrors } from '../src/index.js';
 import { fakeFetch, json } from './fake-fetch.js';
 
 const BASE = 'https://rmt.example';
@@ -31,9 +22,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 describe('unwrap', () => {
   it('turns an invalid_grant 400 from /token into a ReminderItError with the OAuth code', async () => {
-    const fetch = fakeFetch(() =>
-      json(400, { error: 'invalid_grant', error_description: 'The code is invalid or expired.' }, { 'cache-control': 'no-store' }),
-    );
+    const fetch = fakeFetch(() => json(400, { error: 'invalid_grant', error_description: 'The code is invalid or expired.' }, { 'cache-control': 'no-store' }));
     const client = createClient({ baseUrl: BASE, fetch });
     const err = await rejection(unwrap(token({ client, body: codeExchange })));
     expect(isReminderItError(err)).toBe(true);
@@ -90,9 +79,7 @@ describe('unwrap', () => {
 describe('withTypedErrors', () => {
   it('makes throwOnError calls throw a ReminderItError carrying WWW-Authenticate', async () => {
     const challenge = 'Bearer error="invalid_token", resource_metadata="https://rmt.example/.well-known/oauth-protected-resource/mcp"';
-    const fetch = fakeFetch(() =>
-      json(401, { error: 'invalid_token', error_description: 'The access token is invalid.' }, { 'www-authenticate': challenge }),
-    );
+    const fetch = fakeFetch(() => json(401, { error: 'invalid_token', error_description: 'The access token is invalid.' }, { 'www-authenticate': challenge }));
     const client = withTypedErrors(createClient({ baseUrl: BASE, fetch }));
     const e = (await rejection(listReminders({ client, auth: 'rmt_revoked', throwOnError: true }))) as ReminderItError;
     expect(e).toBeInstanceOf(ReminderItError);

@@ -87,8 +87,8 @@ function ConsentForm({ session, request, onExpired }: { session: Session; reques
           <p id="identity-label">Verified app identity</p>
           <p className="host verified-host">{request.client.metadata_document_host}</p>
           <p className="note">
-            ReminderIt checked that this app's details are published by <strong>{request.client.metadata_document_host}</strong>. The
-            name “{name}” is what the app calls itself.
+            ReminderIt checked that this app's details are published by <strong>{request.client.metadata_document_host}</strong>. The name “{name}” is what the
+            app calls itself.
           </p>
         </section>
       ) : null}
@@ -101,8 +101,8 @@ function ConsentForm({ session, request, onExpired }: { session: Session; reques
       {request.is_loopback && (
         <div className="warning" role="note">
           <p>
-            <strong>Check this is you.</strong> Allowing will send you back to a program on this computer ({host}). Only continue if you
-            started this connection yourself.
+            <strong>Check this is you.</strong> Allowing will send you back to a program on this computer ({host}). Only continue if you started this connection
+            yourself.
           </p>
         </div>
       )}
@@ -152,8 +152,8 @@ export function ExpiredRequest({ session }: { session: Session | undefined }) {
     <Layout session={session}>
       <PageTitle title="Request expired">This request has expired</PageTitle>
       <p className="lead">
-        This link to connect an app to ReminderIt is not valid here: each one works once, for 10 minutes, and only in the
-        browser and the account that started it.
+        This link to connect an app to ReminderIt is not valid here: each one works once, for 10 minutes, and only in the browser and the account that started
+        it.
       </p>
       <p>Go back to the app you were connecting (for example Claude) and connect to ReminderIt again.</p>
       <p>

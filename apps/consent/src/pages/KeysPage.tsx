@@ -49,9 +49,7 @@ export function KeysPage() {
   return (
     <Layout session={gate.session} wide>
       <PageTitle title="API keys">API keys</PageTitle>
-      <p className="lead">
-        Apps you connect, like Claude, and keys you create can read and schedule your reminders. Revoke a key to disconnect it.
-      </p>
+      <p className="lead">Apps you connect, like Claude, and keys you create can read and schedule your reminders. Revoke a key to disconnect it.</p>
       <KeyTable session={gate.session} keys={load.keys} update={update} />
       <CreateKey session={gate.session} update={update} />
     </Layout>
@@ -160,9 +158,7 @@ function KeyRows({ apiKey: key, confirming, busy, cancelRef, onRevoke, onCancel,
           <span className="detail">
             Created <time dateTime={key.created_at}>{formatDateTime(key.created_at)}</time>
           </span>
-          <span className="detail">
-            Last used {key.last_used_at ? <time dateTime={key.last_used_at}>{formatDateTime(key.last_used_at)}</time> : 'Never'}
-          </span>
+          <span className="detail">Last used {key.last_used_at ? <time dateTime={key.last_used_at}>{formatDateTime(key.last_used_at)}</time> : 'Never'}</span>
         </td>
         <td>
           {revoked ? (

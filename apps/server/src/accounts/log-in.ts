@@ -6,11 +6,11 @@ import { unauthorized } from '../errors.ts';
 import { operation } from '../http/operation.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
 import type { UserRow } from '../store/db/schema.ts';
+import { accountHash, knownDeviceBucket } from './known-devices.ts';
 import { assertSameOrigin } from './login-csrf.ts';
 import { burnVerification, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import { startSession } from './session-response.ts';
 import { findUserByEmail, updatePasswordHash } from './users.ts';
-import { accountHash, knownDeviceBucket } from './known-devices.ts';
 
 /**
  * OWASP Authentication Cheat Sheet, "Protect Against Automated Attacks": throttle per client IP (one

@@ -34,7 +34,11 @@ export async function createUser(ctx: Pick<AppContext, 'db' | 'clock'>, input: {
 }
 
 export async function findUserByEmail(ctx: Pick<AppContext, 'db'>, email: string): Promise<UserRow | undefined> {
-  const [user] = await ctx.db.db.select().from(users).where(eq(users.email, normalizeEmail(email))).limit(1);
+  const [user] = await ctx.db.db
+    .select()
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)))
+    .limit(1);
   return user;
 }
 

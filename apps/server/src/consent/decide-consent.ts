@@ -2,8 +2,8 @@
 // PKCE challenge, user, scope and resource (RFC 6749 §4.1.2); Deny answers access_denied (§4.1.2.1). Both
 // go back to the client with `state` and `iss` (RFC 9207).
 import type { DecideConsentData, DecideConsentResponses } from '@reminderit/sdk';
-import type { AppContext } from '../context.ts';
 import { requireSession } from '../accounts/session-auth.ts';
+import type { AppContext } from '../context.ts';
 import { operation } from '../http/operation.ts';
 import { issueCode } from '../oauth/authorization-codes.ts';
 import { claimPendingRequest } from '../oauth/consent-binding.ts';

@@ -1,22 +1,19 @@
 // GET /api/consent/{requestId}: what the consent page shows about a pending authorization request.
-import type { GetConsentRequestData, GetConsentRequestResponses } from '@reminderit/sdk';
-import type { AppContext } from '../context.ts';
+import type { GetConsentRequestData, GetConsentRequestResponses, Scope } from '@reminderit/sdk';
 import { requireSession } from '../accounts/session-auth.ts';
+import type { AppContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { operation } from '../http/operation.ts';
-import { findClient } from '../oauth/clients.ts';
 import { metadataDocumentHost } from '../oauth/client-metadata-document.ts';
+import { findClient } from '../oauth/clients.ts';
 import { claimPendingRequest } from '../oauth/consent-binding.ts';
 import { readPendingRequest, updatePendingRequest } from '../oauth/pending-requests.ts';
 import { isLoopbackRedirect } from '../oauth/redirect-uris.ts';
 import { SCOPES } from '../oauth/scopes.ts';
-import type { Scope } from '@reminderit/sdk';
 
 /** One answer for unknown, expired, answered and someone else's requests (consent-binding.ts). */
 export const consentRequestNotFound = () =>
-  notFound(
-    'This sign-in request has expired, was already answered or was started in another browser or account. Go back to the app and connect again.',
-  );
+  notFound('This sign-in request has expired, was already answered or was started in another browser or account. Go back to the app and connect again.');
 
 export function getConsentRequest(ctx: AppContext) {
   return operation<GetConsentRequestData, GetConsentRequestResponses>(async ({ path, auth, raw }) => {

@@ -13,11 +13,9 @@ const IMMUTABLE = { 'cache-control': 'public, max-age=31536000, immutable' };
 
 export function apiReferenceAssetHandlers({ bundle }: { bundle: ReferenceBundle }) {
   return {
-    getApiReferenceAsset: operation<GetApiReferenceAssetData, GetApiReferenceAssetResponses & GetApiReferenceAssetErrors>(
-      async ({ path }) => {
-        if (path.file !== bundle.fileName) throw notFound('No such asset.');
-        return { status: 200, body: await bundle.read(), contentType: JAVASCRIPT, headers: IMMUTABLE };
-      },
-    ),
+    getApiReferenceAsset: operation<GetApiReferenceAssetData, GetApiReferenceAssetResponses & GetApiReferenceAssetErrors>(async ({ path }) => {
+      if (path.file !== bundle.fileName) throw notFound('No such asset.');
+      return { status: 200, body: await bundle.read(), contentType: JAVASCRIPT, headers: IMMUTABLE };
+    }),
   };
 }

@@ -28,7 +28,11 @@ export function answerWhileDraining(app: FastifyInstance): () => boolean {
     if (!draining || req.url.split('?', 1)[0] === READINESS_PATH) return;
     const err = temporarilyUnavailable('The server is shutting down; retry.', { 'retry-after': '1' });
     const { status, body, headers } = serializeError(err);
-    return reply.code(status).headers({ ...headers, connection: 'close' }).type('application/json; charset=utf-8').send(body);
+    return reply
+      .code(status)
+      .headers({ ...headers, connection: 'close' })
+      .type('application/json; charset=utf-8')
+      .send(body);
   });
   return () => draining;
 }

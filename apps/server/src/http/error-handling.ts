@@ -25,10 +25,7 @@ export function installErrorHandling(app: FastifyInstance): void {
 function clientErrorFromFastify(err: FastifyError): OAuthError | undefined {
   const status = err.statusCode ?? 500;
   if (status < 400 || status >= 500) return undefined;
-  const description =
-    status === 413 ? 'Request body too large.'
-    : status === 415 ? 'Unsupported Content-Type.'
-    : 'Malformed request.';
+  const description = status === 413 ? 'Request body too large.' : status === 415 ? 'Unsupported Content-Type.' : 'Malformed request.';
   return status === 400 ? invalidRequest(description) : new OAuthError(status, 'invalid_request', description);
 }
 

@@ -1,7 +1,9 @@
 // The spec's security schemes, enforced by openapi-backend before validation and handlers:
 // `sessionCookie` (consent app; CSRF-checked on state-changing calls) and `bearerApiKey` (RFC 6750).
-import type { Context } from 'openapi-backend';
+
 import type { FastifyRequest } from 'fastify';
+import type { Context } from 'openapi-backend';
+import type { SessionAuth } from '../accounts/session-auth.ts';
 import { readSession } from '../accounts/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { safeEqual } from '../crypto.ts';
@@ -9,13 +11,11 @@ import { forbidden, invalidToken, storageUnavailable, unauthorized } from '../er
 import { bearerChallenge, bearerToken, type KeyAuth } from '../keys/bearer.ts';
 import { SUPPORTED_SCOPES } from '../oauth/scopes.ts';
 import { isStorageUnavailable } from '../store/storage-unavailable.ts';
-import type { SessionAuth } from '../accounts/session-auth.ts';
 import type { RequestAuth } from './auth.ts';
 
 export function securityHandlers(ctx: AppContext) {
   return {
-    sessionCookie: async (_c: Context, req: FastifyRequest): Promise<SessionAuth | false> =>
-      (await readSession(ctx, req)) ?? false,
+    sessionCookie: async (_c: Context, req: FastifyRequest): Promise<SessionAuth | false> => (await readSession(ctx, req)) ?? false,
     bearerApiKey: async (_c: Context, req: FastifyRequest): Promise<KeyAuth | false> => {
       const token = bearerToken(req.headers.authorization);
       return (token ? await ctx.bearer.verify(token) : undefined) ?? false;
@@ -53,9 +53,7 @@ const CSRF_HEADER = 'x-csrf-token';
  * the header's presence; this compares it in constant time.
  */
 export function checkCsrf(c: Context, req: FastifyRequest, auth: RequestAuth): void {
-  const declares = (c.operation?.parameters ?? []).some(
-    (p) => 'in' in p && p.in === 'header' && p.name.toLowerCase() === CSRF_HEADER,
-  );
+  const declares = (c.operation?.parameters ?? []).some((p) => 'in' in p && p.in === 'header' && p.name.toLowerCase() === CSRF_HEADER);
   if (!declares || !auth.session) return;
   const sent = req.headers[CSRF_HEADER];
   if (typeof sent !== 'string' || !safeEqual(sent, auth.session.csrfToken)) {

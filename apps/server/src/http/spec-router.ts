@@ -1,12 +1,13 @@
 // Every request goes through the contract: openapi-backend routes it to an operation and validates path,
 // query, headers and body against openapi/openapi.yaml before any handler runs.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Context, Request as ApiRequest } from 'openapi-backend';
+
 import { specPath } from '@reminderit/openapi/path';
 import type { OAuthErrorCode } from '@reminderit/sdk';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Request as ApiRequest, Context } from 'openapi-backend';
 import { methodNotAllowed, notFound, notImplemented, OAuthError, unauthorized, unsupportedMediaType } from '../errors.ts';
-import { OpenApi31Backend } from './openapi-backend.ts';
 import { authFromContext, type RequestAuth } from './auth.ts';
+import { OpenApi31Backend } from './openapi-backend.ts';
 import type { AnyOperationHandler, RawResult } from './operation.ts';
 import { sendResult } from './send.ts';
 import { findUnstorableString } from './storable-strings.ts';
@@ -67,8 +68,7 @@ export interface SpecRouterOptions {
  * operation that lists none (GET /mcp: 401 or 405) reads no input, so there is nothing to validate
  * (RFC 9110 §15.5.6: the method is refused whatever the request carries). Bodies are always validated.
  */
-const validates = (c: Context): boolean =>
-  c.operation === undefined || c.operation.requestBody !== undefined || '400' in (c.operation.responses ?? {});
+const validates = (c: Context): boolean => c.operation === undefined || c.operation.requestBody !== undefined || '400' in (c.operation.responses ?? {});
 
 export async function createSpecRouter(handlers: Record<string, AnyOperationHandler>, options: SpecRouterOptions = {}) {
   const security = options.security ?? DEFAULT_SECURITY;
@@ -136,11 +136,7 @@ function allowedMethods(api: OpenApi31Backend, path: string): string {
 }
 
 /** Registers the catch-all route that hands each request to the spec router. */
-export async function routeThroughSpec(
-  app: FastifyInstance,
-  handlers: Record<string, AnyOperationHandler>,
-  options?: SpecRouterOptions,
-) {
+export async function routeThroughSpec(app: FastifyInstance, handlers: Record<string, AnyOperationHandler>, options?: SpecRouterOptions) {
   const api = await createSpecRouter(handlers, options);
   // Unknown media types reach the router as raw bytes, so the contract (not Fastify) decides: 415.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -178,9 +174,7 @@ function checkRequestShape(c: Context, req: FastifyRequest, apiRequest: ApiReque
   }
   if (validated) refuseUnstorableStrings(c, req, apiRequest);
   if (operation[IGNORE_UNKNOWN] === true && apiRequest.query && typeof apiRequest.query === 'object') {
-    const known = new Set(
-      (operation.parameters ?? []).flatMap((p) => ('in' in p && p.in === 'query' ? [p.name] : [])),
-    );
+    const known = new Set((operation.parameters ?? []).flatMap((p) => ('in' in p && p.in === 'query' ? [p.name] : [])));
     apiRequest.query = Object.fromEntries(Object.entries(apiRequest.query).filter(([name]) => known.has(name)));
     if (c.request) c.request.query = apiRequest.query as Context['request']['query'];
   }
@@ -216,9 +210,11 @@ export function describeValidationErrors(errors: readonly AjvError[]): string {
       .replace(/\/(\d+)(?=\/|$)/g, '[$1]')
       .replace(/\//g, '.');
     const extra =
-      e.keyword === 'additionalProperties' ? ` (${String(e.params?.additionalProperty)})`
-      : e.keyword === 'enum' ? ` (${(e.params?.allowedValues as unknown[] | undefined)?.join(', ')})`
-      : '';
+      e.keyword === 'additionalProperties'
+        ? ` (${String(e.params?.additionalProperty)})`
+        : e.keyword === 'enum'
+          ? ` (${(e.params?.allowedValues as unknown[] | undefined)?.join(', ')})`
+          : '';
     return `${where || 'request'} ${e.message ?? 'is invalid'}${extra}`;
   });
   const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';

@@ -22,10 +22,7 @@ export function bearerToken(header: string | undefined): string | undefined {
  * RFC 6750 §3 + RFC 9728 §5.1: the challenge that sends a client to the protected-resource metadata; with
  * `error="invalid_token"` when a token was presented but is not valid.
  */
-export function bearerChallenge(
-  ctx: { config: Pick<Config, 'publicUrl'> },
-  error?: { code?: string; description?: string; scope?: string },
-): string {
+export function bearerChallenge(ctx: { config: Pick<Config, 'publicUrl'> }, error?: { code?: string; description?: string; scope?: string }): string {
   const parts = [`resource_metadata="${ctx.config.publicUrl}/.well-known/oauth-protected-resource/mcp"`];
   if (error?.code) parts.push(`error="${error.code}"`);
   if (error?.description) parts.push(`error_description="${error.description.replace(/["\\]/g, '')}"`);

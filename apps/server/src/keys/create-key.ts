@@ -1,7 +1,7 @@
 // POST /api/keys — mint a personal (manual) API key; the secret is in this response only.
 import type { CreateApiKeyData, CreateApiKeyResponses } from '@reminderit/sdk';
-import type { AppContext } from '../context.ts';
 import { requireSession } from '../accounts/session-auth.ts';
+import type { AppContext } from '../context.ts';
 import { operation } from '../http/operation.ts';
 import { apiKeyBody } from './api-key-body.ts';
 import { mintKey } from './key-store.ts';

@@ -6,8 +6,8 @@ import type { AppContext } from '../context.ts';
 import { safeEqual, sha256Hex } from '../crypto.ts';
 import type { Database } from '../store/db/open-db.ts';
 import { prepared } from '../store/db/prepared.ts';
+import { type ApiKeyRow, apiKeys, oauthClients } from '../store/db/schema.ts';
 import type { Kv } from '../store/kv/kv.ts';
-import { apiKeys, oauthClients, type ApiKeyRow } from '../store/db/schema.ts';
 import { displayPrefix, isWellFormedApiKey, mintApiKeySecret } from './api-key-secret.ts';
 
 export interface MintKeyInput {
@@ -27,12 +27,12 @@ export async function mintKey(ctx: Pick<AppContext, 'db' | 'clock'>, input: Mint
     const [row] = await tx
       .insert(apiKeys)
       .values({
-      userId: input.userId,
-      clientId: input.clientId,
-      label: input.label,
-      prefix: displayPrefix(secret),
-      secretHash: sha256Hex(secret),
-      scopes: input.scopes,
+        userId: input.userId,
+        clientId: input.clientId,
+        label: input.label,
+        prefix: displayPrefix(secret),
+        secretHash: sha256Hex(secret),
+        scopes: input.scopes,
         resource: input.resource,
         codeHash: input.codeHash ?? null,
         createdAt: new Date(ctx.clock.now()),
@@ -93,7 +93,11 @@ export async function revokeKey(
       await recordAudit(ctx, 'key_revoked', fields, tx);
       return { found: true, revokedId: revoked.id };
     }
-    const [existing] = await tx.select({ id: apiKeys.id }).from(apiKeys).where(and(...conditions)).limit(1);
+    const [existing] = await tx
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(and(...conditions))
+      .limit(1);
     return { found: existing !== undefined, revokedId: undefined };
   });
   if (outcome.revokedId) {
@@ -115,7 +119,11 @@ export function announceRevocation(kv: Kv, keyId: string): Promise<void> {
 /** The key (revoked or not) with this secret, for RFC 7009 revocation by token. */
 export async function findKeyBySecret(ctx: Pick<AppContext, 'db'>, secret: string): Promise<ApiKeyRow | undefined> {
   if (!isWellFormedApiKey(secret)) return undefined;
-  const [key] = await ctx.db.db.select().from(apiKeys).where(eq(apiKeys.secretHash, sha256Hex(secret))).limit(1);
+  const [key] = await ctx.db.db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.secretHash, sha256Hex(secret)))
+    .limit(1);
   return key;
 }
 

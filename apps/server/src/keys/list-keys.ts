@@ -1,7 +1,7 @@
 // GET /api/keys — the signed-in user's keys, newest first, revoked ones included.
 import type { ListApiKeysData, ListApiKeysResponses } from '@reminderit/sdk';
-import type { AppContext } from '../context.ts';
 import { requireSession } from '../accounts/session-auth.ts';
+import type { AppContext } from '../context.ts';
 import { operation } from '../http/operation.ts';
 import { apiKeyBody } from './api-key-body.ts';
 import { listKeys } from './key-store.ts';

@@ -3,8 +3,8 @@
 import type { Scope } from '@reminderit/sdk';
 import type { AppContext } from '../context.ts';
 import { insufficientScope, invalidToken } from '../errors.ts';
-import { bearerChallenge, type KeyAuth } from './bearer.ts';
 import { SUPPORTED_SCOPES } from '../oauth/scopes.ts';
+import { bearerChallenge, type KeyAuth } from './bearer.ts';
 
 /**
  * RFC 8707 §2 + MCP authorization spec ("Token Audience Binding and Validation"): only keys issued for this

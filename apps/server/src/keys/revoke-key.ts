@@ -1,7 +1,7 @@
 // DELETE /api/keys/{keyId} — revoke one of the user's keys (an OAuth client's key too: that disconnects it).
 import type { RevokeApiKeyData, RevokeApiKeyResponses } from '@reminderit/sdk';
-import type { AppContext } from '../context.ts';
 import { requireSession } from '../accounts/session-auth.ts';
+import type { AppContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { operation } from '../http/operation.ts';
 import { revokeKey } from './key-store.ts';

@@ -31,7 +31,11 @@ function isLoopbackOrigin(origin: string, hostnames: ReadonlySet<string>): boole
 }
 
 /** Why the request must be refused, or undefined when its Origin and Host are acceptable. */
-export function rebindingRefusal(req: Pick<FastifyRequest, 'headers' | 'host'>, config: Pick<Config, 'publicUrl' | 'mcpAllowedOrigins'>, hostnames = allowedHostnames(config)): string | undefined {
+export function rebindingRefusal(
+  req: Pick<FastifyRequest, 'headers' | 'host'>,
+  config: Pick<Config, 'publicUrl' | 'mcpAllowedOrigins'>,
+  hostnames = allowedHostnames(config),
+): string | undefined {
   const origin = req.headers.origin;
   if (origin !== undefined && !config.mcpAllowedOrigins.includes(origin) && !isLoopbackOrigin(origin, hostnames)) {
     return 'This origin may not call the MCP endpoint.';

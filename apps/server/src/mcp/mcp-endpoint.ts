@@ -19,18 +19,13 @@
 //
 // The web-standard Response is relayed through the normal reply path (no hijack), so the app's response
 // headers, error handler and request logging all apply.
-import {
-  type AuthInfo,
-  createMcpHandler,
-  isLegacyRequest,
-  WebStandardStreamableHTTPServerTransport,
-} from '@modelcontextprotocol/server';
+import { type AuthInfo, createMcpHandler, isLegacyRequest, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
 import type { McpRequestData, McpRequestErrors, McpRequestResponses, McpStreamData, McpStreamErrors } from '@reminderit/sdk';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { methodNotAllowed } from '../errors.ts';
+import { type OperationInput, operation, type RawResult } from '../http/operation.ts';
 import type { KeyAuth } from '../keys/bearer.ts';
-import { operation, type OperationInput, type RawResult } from '../http/operation.ts';
 import { requireAudience, requireScopes } from '../keys/require-scope.ts';
 import { createMcpServer } from './mcp-server.ts';
 import { createToleranceLog, decideEra, envelopeRevision, MODERN_REVISION } from './protocol-era.ts';

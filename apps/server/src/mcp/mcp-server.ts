@@ -7,14 +7,14 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../context.ts';
 import type { KeyAuth } from '../keys/bearer.ts';
 import { findTool, LIST_CACHE_HINT, TOOL_DEFINITIONS } from './tool-catalog.ts';
-import { guarded, toolFailure, type ToolContext } from './tools/tool.ts';
+import { guarded, type ToolContext, toolFailure } from './tools/tool.ts';
 
 export const MCP_SERVER_NAME = 'reminderit';
 export const MCP_SERVER_VERSION = '0.1.0';
 
 const INSTRUCTIONS = [
   'ReminderIt sends reminders as real phone calls at the time the user chooses, and a WhatsApp message if the call is missed.',
-  "This connection acts for one ReminderIt account, with the scopes the user granted (reminders:read to see reminders, reminders:write to create and cancel them).",
+  'This connection acts for one ReminderIt account, with the scopes the user granted (reminders:read to see reminders, reminders:write to create and cancel them).',
   'Use `create_reminder` to schedule one (ask for the time zone if the user did not give one), `list_reminders` to see them, `cancel_reminder` to cancel one, and `whoami` to see which account and scopes are in use.',
 ].join(' ');
 
@@ -24,12 +24,7 @@ const INSTRUCTIONS = [
  */
 const sharedValidator = new AjvJsonSchemaValidator();
 
-export function createMcpServer(
-  ctx: AppContext,
-  key: KeyAuth,
-  log: FastifyBaseLogger,
-  storageOutage: ToolContext['storageOutage'],
-): Server {
+export function createMcpServer(ctx: AppContext, key: KeyAuth, log: FastifyBaseLogger, storageOutage: ToolContext['storageOutage']): Server {
   const server = new Server(
     { name: MCP_SERVER_NAME, title: 'ReminderIt', version: MCP_SERVER_VERSION },
     {

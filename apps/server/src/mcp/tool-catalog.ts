@@ -41,9 +41,7 @@ export function findTool(name: string): McpTool | undefined {
 }
 
 /** Tool name → the scope a `tools/call` of it needs (tools absent here need none). */
-export const TOOL_SCOPES: ReadonlyMap<string, Scope> = new Map(
-  TOOLS.flatMap((t): [string, Scope][] => (t.scope ? [[t.name, t.scope]] : [])),
-);
+export const TOOL_SCOPES: ReadonlyMap<string, Scope> = new Map(TOOLS.flatMap((t): [string, Scope][] => (t.scope ? [[t.name, t.scope]] : [])));
 
 /**
  * MCP 2026-07-28 caching hints (`ttlMs`, `cacheScope` on cacheable results): the listing is the same for

@@ -5,17 +5,17 @@ import type { FastifyRequest } from 'fastify';
 import { readSession } from '../accounts/sessions.ts';
 import type { AppContext } from '../context.ts';
 import type { OperationInput, RawResult } from '../http/operation.ts';
-import { findClient } from './clients.ts';
-import { touchClient } from './client-expiry.ts';
-import { MetadataDocumentError, identifyMetadataDocumentClient, isMetadataDocumentClientId } from './client-metadata-document.ts';
-import { authorizationErrorPage } from './error-page.ts';
-import { bindBrowser } from './consent-binding.ts';
-import { type PendingRequest, storePendingRequest } from './pending-requests.ts';
-import { findRegisteredRedirect, matchTrustedRedirect } from './redirect-uris.ts';
-import { authorizationError } from './redirect-response.ts';
-import { resolveScopes } from './requested-scopes.ts';
-import type { OAuthClientRow } from '../store/db/schema.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
+import type { OAuthClientRow } from '../store/db/schema.ts';
+import { touchClient } from './client-expiry.ts';
+import { identifyMetadataDocumentClient, isMetadataDocumentClientId, MetadataDocumentError } from './client-metadata-document.ts';
+import { findClient } from './clients.ts';
+import { bindBrowser } from './consent-binding.ts';
+import { authorizationErrorPage } from './error-page.ts';
+import { type PendingRequest, storePendingRequest } from './pending-requests.ts';
+import { authorizationError } from './redirect-response.ts';
+import { findRegisteredRedirect, matchTrustedRedirect } from './redirect-uris.ts';
+import { resolveScopes } from './requested-scopes.ts';
 
 type Query = AuthorizeData['query'];
 

@@ -6,8 +6,8 @@ import type { AppContext } from '../context.ts';
 import { safeEqual, sha256Hex } from '../crypto.ts';
 import { invalidClient, invalidRequest } from '../errors.ts';
 import type { OAuthClientRow } from '../store/db/schema.ts';
-import { findClient } from './clients.ts';
 import { touchClient } from './client-expiry.ts';
+import { findClient } from './clients.ts';
 
 const CHALLENGE = { 'www-authenticate': 'Basic realm="ReminderIt", charset="UTF-8"' };
 const fail = (description: string) => invalidClient(description, CHALLENGE);
@@ -58,7 +58,6 @@ export async function authenticateClient(
 }
 
 function checkCredentials(client: OAuthClientRow, basic: BasicCredentials | undefined, clientSecret: string | undefined): void {
-
   switch (client.tokenEndpointAuthMethod) {
     case 'none':
       if (basic || clientSecret !== undefined) throw fail('This client is registered without a secret.');

@@ -13,7 +13,7 @@
 //   the user can, on the API Keys page.
 import { and, eq, lt } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
-import { oauthClients, type OAuthClientRow } from '../store/db/schema.ts';
+import { type OAuthClientRow, oauthClients } from '../store/db/schema.ts';
 
 const DAY_MS = 86_400_000;
 /** A client not used for this long is expired. */

@@ -6,7 +6,7 @@
 // keys' foreign key work as for a registered client. Nothing is stored for a document that fails.
 import type { AppContext } from '../context.ts';
 import { sha256Hex } from '../crypto.ts';
-import { oauthClients, type OAuthClientRow } from '../store/db/schema.ts';
+import { type OAuthClientRow, oauthClients } from '../store/db/schema.ts';
 import { checkRedirectUriShape, findRegisteredRedirect, matchTrustedRedirect } from './redirect-uris.ts';
 import { FetchRefusedError, type SafeFetchOptions, safeFetch, systemResolver } from './safe-fetch.ts';
 
@@ -177,12 +177,13 @@ export async function identifyMetadataDocumentClient(
     redirectUri = doc.redirect_uris[0]!;
   } else {
     if (!findRegisteredRedirect(doc.redirect_uris, requestedRedirect)) {
-      throw new MetadataDocumentError("The address the app wants to send you back to is not listed in its client metadata document.");
+      throw new MetadataDocumentError('The address the app wants to send you back to is not listed in its client metadata document.');
     }
     redirectUri = requestedRedirect;
   }
   const entry = matchTrustedRedirect(ctx.config.trustedRedirects, redirectUri);
-  if (!entry) throw new MetadataDocumentError(`The address the app wants to send you back to (host ${new URL(redirectUri).host}) is not allowed by ReminderIt.`);
+  if (!entry)
+    throw new MetadataDocumentError(`The address the app wants to send you back to (host ${new URL(redirectUri).host}) is not allowed by ReminderIt.`);
   const label = entry.kind === 'loopback' ? doc.client_name : entry.label;
   return { client: await mirrorClient(ctx, doc, label), redirectUri };
 }

@@ -1,11 +1,12 @@
 // OAuth clients from dynamic client registration (RFC 7591): create and look up rows of `oauth_clients`.
 // The client secret is returned once, at creation, and stored only as its SHA-256 (design: secrets are
 // never stored).
-import { and, eq, gte } from 'drizzle-orm';
+
 import type { ClientRegistrationResponse } from '@reminderit/sdk';
+import { and, eq, gte } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { randomToken, sha256Hex } from '../crypto.ts';
-import { oauthClients, type OAuthClientRow } from '../store/db/schema.ts';
+import { type OAuthClientRow, oauthClients } from '../store/db/schema.ts';
 import { clientExpiryCutoff } from './client-expiry.ts';
 
 export type TokenEndpointAuthMethod = ClientRegistrationResponse['token_endpoint_auth_method'];

@@ -12,9 +12,9 @@
 //   unknown id gets (404), so nobody learns that a request exists.
 import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
+import type { SessionAuth } from '../accounts/session-auth.ts';
 import type { AppContext } from '../context.ts';
 import { randomToken, safeEqual, sha256Hex } from '../crypto.ts';
-import type { SessionAuth } from '../accounts/session-auth.ts';
 import type { PendingRequest } from './pending-requests.ts';
 
 /** randomToken(32) is 43 characters; a value far off that is not ours and is replaced. */

@@ -48,15 +48,21 @@ export function discoveryHandlers({ config }: { config: Config }) {
     resource_name: 'ReminderIt MCP',
   };
   return {
-    getAuthorizationServerMetadata: operation<GetAuthorizationServerMetadataData, GetAuthorizationServerMetadataResponses>(
-      async () => ({ status: 200, body: authorizationServerMetadata, headers: CACHE }),
-    ),
-    getMcpProtectedResourceMetadata: operation<GetMcpProtectedResourceMetadataData, GetMcpProtectedResourceMetadataResponses>(
-      async () => ({ status: 200, body: protectedResourceMetadata, headers: CACHE }),
-    ),
+    getAuthorizationServerMetadata: operation<GetAuthorizationServerMetadataData, GetAuthorizationServerMetadataResponses>(async () => ({
+      status: 200,
+      body: authorizationServerMetadata,
+      headers: CACHE,
+    })),
+    getMcpProtectedResourceMetadata: operation<GetMcpProtectedResourceMetadataData, GetMcpProtectedResourceMetadataResponses>(async () => ({
+      status: 200,
+      body: protectedResourceMetadata,
+      headers: CACHE,
+    })),
     // The root document describes the same (only) protected resource, for clients that probe it first.
-    getProtectedResourceMetadata: operation<GetProtectedResourceMetadataData, GetProtectedResourceMetadataResponses>(
-      async () => ({ status: 200, body: protectedResourceMetadata, headers: CACHE }),
-    ),
+    getProtectedResourceMetadata: operation<GetProtectedResourceMetadataData, GetProtectedResourceMetadataResponses>(async () => ({
+      status: 200,
+      body: protectedResourceMetadata,
+      headers: CACHE,
+    })),
   };
 }

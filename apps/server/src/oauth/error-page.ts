@@ -1,7 +1,8 @@
 // The page shown instead of redirecting when the client or redirect URI can't be trusted (RFC 6749
 // §4.1.2.1: MUST NOT automatically redirect to an invalid redirection URI; RFC 9700 §4.11.1 open redirects).
-import type { RawResult } from '../http/operation.ts';
+
 import { escapeHtml } from '../escape-html.ts';
+import type { RawResult } from '../http/operation.ts';
 
 export function authorizationErrorPage(error: string, description: string): RawResult {
   const body = `<!doctype html>

@@ -9,12 +9,6 @@ export function redirectWithParams(redirectUri: string, params: Record<string, s
   return url.toString();
 }
 
-export function authorizationError(
-  redirectUri: string,
-  issuer: string,
-  state: string | undefined,
-  error: OAuthErrorCode,
-  description: string,
-): string {
+export function authorizationError(redirectUri: string, issuer: string, state: string | undefined, error: OAuthErrorCode, description: string): string {
   return redirectWithParams(redirectUri, { error, error_description: description, state, iss: issuer });
 }

@@ -88,10 +88,11 @@ export function matchTrustedRedirect(list: readonly TrustedRedirect[], uri: stri
   const url = parse(uri);
   if (!url) return undefined;
   return list.find((entry) =>
-    entry.kind === 'exact' ? uri === entry.uri
-    : entry.kind === 'prefix' ?
-      url.protocol === 'https:' && url.origin === entry.origin && pathAsWritten(uri, url) && pathWithin(url.pathname, entry.pathPrefix)
-    : isLoopbackRedirect(uri),
+    entry.kind === 'exact'
+      ? uri === entry.uri
+      : entry.kind === 'prefix'
+        ? url.protocol === 'https:' && url.origin === entry.origin && pathAsWritten(uri, url) && pathWithin(url.pathname, entry.pathPrefix)
+        : isLoopbackRedirect(uri),
   );
 }
 

@@ -9,8 +9,8 @@ import type { AppContext } from '../context.ts';
 import { invalidClientMetadata, invalidRedirectUri } from '../errors.ts';
 import { operation } from '../http/operation.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
-import { createClient, type CreatedClient } from './clients.ts';
 import { sweepExpiredClientsSoon } from './client-expiry.ts';
+import { type CreatedClient, createClient } from './clients.ts';
 import { checkRedirectUriShape, matchTrustedRedirect } from './redirect-uris.ts';
 import { SUPPORTED_SCOPES } from './scopes.ts';
 

@@ -52,8 +52,9 @@ function refuseAddress(address: string, loopbackAllowed: boolean): string | unde
 /** net/tls `lookup` answering from the checked addresses only. */
 function checkedLookup(opts: SafeFetchOptions, loopbackAllowed: boolean, onRefusal: (reason: string) => void): LookupFunction {
   return (hostname, options, callback) => {
-    opts.resolve(hostname).then(
-      (addresses) => {
+    opts
+      .resolve(hostname)
+      .then((addresses) => {
         const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
         if (wanted.length === 0) throw Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' });
         // Every address must pass, not just one: the connection may try any of them (happy eyeballs).
@@ -66,8 +67,8 @@ function checkedLookup(opts: SafeFetchOptions, loopbackAllowed: boolean, onRefus
         }
         if (options.all) callback(null, wanted);
         else callback(null, wanted[0]!.address, wanted[0]!.family);
-      },
-    ).catch((err: NodeJS.ErrnoException) => callback(err, '', 0));
+      })
+      .catch((err: NodeJS.ErrnoException) => callback(err, '', 0));
   };
 }
 
@@ -100,7 +101,9 @@ export async function safeFetch(url: URL, opts: SafeFetchOptions): Promise<Fetch
         throw new FetchRefusedError(`it answered with a redirect (HTTP ${res.statusCode}), and redirects are not followed`);
       }
       if (res.statusCode !== 200) throw new FetchRefusedError(`it answered HTTP ${res.statusCode} instead of the document`);
-      const type = String(res.headers['content-type'] ?? '').split(';')[0]!.trim();
+      const type = String(res.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim();
       if (!JSON_MEDIA_TYPE.test(type)) throw new FetchRefusedError(`it is not JSON (Content-Type ${type || 'missing'})`);
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > opts.maxBytes) throw tooBig(opts.maxBytes);

@@ -8,7 +8,6 @@ import { enforceRateLimit } from '../rate-limit.ts';
 import { authenticateClient } from './client-auth.ts';
 import { GRANTS } from './grants/index.ts';
 
-
 export function tokenHandlers(ctx: AppContext) {
   return {
     token: operation<TokenData, TokenResponses>(async ({ body, raw }) => {

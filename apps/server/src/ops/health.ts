@@ -1,11 +1,5 @@
 // Liveness (process up) and readiness (database and KV reachable, and not shutting down) for load balancers.
-import type {
-  GetHealthData,
-  GetHealthResponses,
-  GetReadinessData,
-  GetReadinessErrors,
-  GetReadinessResponses,
-} from '@reminderit/sdk';
+import type { GetHealthData, GetHealthResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses } from '@reminderit/sdk';
 import { operation } from '../http/operation.ts';
 import type { Database } from '../store/db/open-db.ts';
 import type { Kv } from '../store/kv/kv.ts';

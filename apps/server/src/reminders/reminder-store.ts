@@ -4,7 +4,7 @@ import { and, asc, desc, eq, gt, gte, lt, not, or, type SQL, sql } from 'drizzle
 import type { AppContext } from '../context.ts';
 import { conflict, invalidRequest, notFound } from '../errors.ts';
 import { prepared } from '../store/db/prepared.ts';
-import { reminders, type ReminderChannel, type ReminderRow } from '../store/db/schema.ts';
+import { type ReminderChannel, type ReminderRow, reminders } from '../store/db/schema.ts';
 import { decodeCursor, encodeCursor, type ReminderList } from './list-cursor.ts';
 import { DATE_TIME_WITH_OFFSET, E164_PHONE, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, REMINDER_CHANNELS, REMINDER_TEXT_MAX } from './reminder-rules.ts';
 

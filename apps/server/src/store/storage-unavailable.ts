@@ -17,12 +17,7 @@ export const DEFAULT_STORAGE_TIMEOUT_MS = 1000;
  * errors (constraint violations, bad commands) pass through unchanged. A call that outlives its deadline
  * keeps running in the driver; its late result or error is dropped.
  */
-export function withDeadline<T>(
-  store: Store,
-  ms: number,
-  call: () => PromiseLike<T>,
-  isOutage: (err: unknown) => boolean,
-): Promise<T> {
+export function withDeadline<T>(store: Store, ms: number, call: () => PromiseLike<T>, isOutage: (err: unknown) => boolean): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new StorageUnavailableError(store, `no answer within ${ms} ms`)), ms);
     let pending: PromiseLike<T>;

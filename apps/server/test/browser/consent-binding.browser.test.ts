@@ -68,7 +68,13 @@ describe.skipIf(!available && !required)('a pending consent request in Chromium 
     const reg = await fetch(`${base}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CLAUDEAI_PUBLIC) });
     const clientId = ((await reg.json()) as { client_id: string }).client_id;
     const pkce = await createPkcePair();
-    const authorizeUrl = buildAuthorizeUrl({ authorizationEndpoint: base, clientId, redirectUri: CLAUDE_CALLBACK, codeChallenge: pkce.codeChallenge, state: 'a-state' });
+    const authorizeUrl = buildAuthorizeUrl({
+      authorizationEndpoint: base,
+      clientId,
+      redirectUri: CLAUDE_CALLBACK,
+      codeChallenge: pkce.codeChallenge,
+      state: 'a-state',
+    });
 
     // A opens the authorize URL signed out: the request id is in the log-in URL (history, screenshots, logs).
     const a = await newBrowser();
@@ -108,7 +114,13 @@ describe.skipIf(!available && !required)('a pending consent request in Chromium 
     const res = await fetch(`${base}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: callback!.searchParams.get('code')!, code_verifier: pkce.codeVerifier, redirect_uri: CLAUDE_CALLBACK, client_id: clientId }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: callback!.searchParams.get('code')!,
+        code_verifier: pkce.codeVerifier,
+        redirect_uri: CLAUDE_CALLBACK,
+        client_id: clientId,
+      }),
     });
     expect(res.status).toBe(200);
     const key = ((await res.json()) as { access_token: string }).access_token;

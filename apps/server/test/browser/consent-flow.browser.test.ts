@@ -4,11 +4,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import { createPkcePair, buildAuthorizeUrl } from '@reminderit/sdk';
+import { buildAuthorizeUrl, createPkcePair } from '@reminderit/sdk';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLAUDE_CALLBACK, CLAUDEAI_PUBLIC } from '../support/flow.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { CLAUDE_CALLBACK, CLAUDEAI_PUBLIC } from '../support/flow.ts';
 import { type ListeningTestApp, listenTestApp } from '../support/listening-app.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
@@ -78,7 +78,9 @@ describe('consent app in Chromium', () => {
       return route.fulfill({ status: 200, contentType: 'text/plain', body: 'claude.ai callback' });
     });
 
-    await page.goto(buildAuthorizeUrl({ authorizationEndpoint: base, clientId, redirectUri: CLAUDE_CALLBACK, codeChallenge: pkce.codeChallenge, state: 'browser-state' }));
+    await page.goto(
+      buildAuthorizeUrl({ authorizationEndpoint: base, clientId, redirectUri: CLAUDE_CALLBACK, codeChallenge: pkce.codeChallenge, state: 'browser-state' }),
+    );
     await page.waitForURL(/\/login\?next=/);
     await page.getByRole('link', { name: 'Sign up' }).click();
     await page.getByLabel('Email').fill('grace@example.com');
@@ -121,7 +123,14 @@ describe('consent app in Chromium', () => {
     await page.waitForURL(/\/consent\?request_id=/); // still signed in from the first test
     await expect.poll(() => page.getByText(hostile, { exact: false }).first().isVisible()).toBe(true);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
-    await expect.poll(() => page.getByText(/this computer/i).first().isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .getByText(/this computer/i)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'consent-loopback.png'), fullPage: true });
     await page.getByRole('button', { name: 'Allow' }).click();
 

@@ -98,7 +98,13 @@ export async function runPartnerJourney(baseUrl: string): Promise<JourneyStep[]>
   );
   const code = required(new URL(outcome.redirect_to).searchParams.get('code') ?? undefined, 'code');
 
-  const exchangeBody = { grant_type: 'authorization_code', code, code_verifier: pkce.codeVerifier, redirect_uri: CLAUDE_CALLBACK, client_id: reg.client_id } as const;
+  const exchangeBody = {
+    grant_type: 'authorization_code',
+    code,
+    code_verifier: pkce.codeVerifier,
+    redirect_uri: CLAUDE_CALLBACK,
+    client_id: reg.client_id,
+  } as const;
   await step('exchange a made-up code', () => token({ client: api, body: { ...exchangeBody, code: 'made-up-code' } }));
   const tok = required((await step('exchange the code', () => token({ client: api, body: exchangeBody }))).data, 'token');
   const bearer = { Authorization: `Bearer ${tok.access_token}` };
@@ -113,8 +119,11 @@ export async function runPartnerJourney(baseUrl: string): Promise<JourneyStep[]>
     createReminder({ client: api, headers: bearer, body: { text: 'Call mum', due_at: DUE_AT, channel: 'phone', phone_number: 'not-a-number' } }),
   );
   const created = required(
-    (await step('create a reminder', () => createReminder({ client: api, headers: bearer, body: { text: 'Call mum', due_at: DUE_AT, channel: 'phone', phone_number: PHONE } })))
-      .data,
+    (
+      await step('create a reminder', () =>
+        createReminder({ client: api, headers: bearer, body: { text: 'Call mum', due_at: DUE_AT, channel: 'phone', phone_number: PHONE } }),
+      )
+    ).data,
     'reminder',
   );
   await step('list reminders', () => listReminders({ client: api, headers: bearer }));
@@ -179,7 +188,9 @@ export async function runPartnerJourney(baseUrl: string): Promise<JourneyStep[]>
   await step('fetch the spec', () => getOpenApiSpec({ client: api, parseAs: 'text' }));
   const page = await step('open the API reference', () => getApiReference({ client: api, parseAs: 'text' }));
   const script = /src="\/docs\/assets\/([^"]+)"/.exec(String(page.data ?? ''))?.[1];
-  await step('fetch the API reference script', () => getApiReferenceAsset({ client: api, parseAs: 'text', path: { file: required(script, 'reference script') } }));
+  await step('fetch the API reference script', () =>
+    getApiReferenceAsset({ client: api, parseAs: 'text', path: { file: required(script, 'reference script') } }),
+  );
   await step('fetch an unknown API reference script', () => getApiReferenceAsset({ client: api, parseAs: 'text', path: { file: 'nope.js' } }));
   return steps;
 }

@@ -3,14 +3,15 @@
 // openapi.yaml, and the two sides must agree step by step on the typed shape of each answer (status, media
 // type, redirect path, JSON members and their types). A mock that drifts from the server — or a server that
 // drifts from what partners develop against — fails here, naming the step.
-import { checkResponse, findOperation, operations } from '@reminderit/openapi/spec-validator';
+
 import { setupMockServer } from '@reminderit/mocks/node';
+import { checkResponse, findOperation, operations } from '@reminderit/openapi/spec-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type ListeningTestApp, listenTestApp } from '../support/listening-app.ts';
+import { mcpShape } from './mcp-shape.ts';
 import { type JourneyStep, runPartnerJourney } from './partner-journey.ts';
 import type { Exchange } from './recording-fetch.ts';
-import { mcpShape } from './mcp-shape.ts';
 import { wireShape } from './wire-shape.ts';
 
 const MOCK_ORIGIN = 'http://mocks.contract.test';
@@ -95,9 +96,7 @@ describe('the SDK gets the same typed answers from the mocks and from the real s
   it('exercises successes and errors alike (the comparison is not vacuous)', () => {
     const statuses = new Set(viaServer.flatMap((s) => s.exchanges.map((e) => e.status)));
     for (const status of [200, 201, 204, 302, 400, 401, 403, 405, 406]) expect(statuses).toContain(status);
-    const errorCodes = viaServer.flatMap((s) =>
-      s.exchanges.filter((e) => e.status >= 400).map((e) => (JSON.parse(e.text) as { error: string }).error),
-    );
+    const errorCodes = viaServer.flatMap((s) => s.exchanges.filter((e) => e.status >= 400).map((e) => (JSON.parse(e.text) as { error: string }).error));
     expect(errorCodes).toEqual(expect.arrayContaining(['invalid_redirect_uri', 'invalid_grant', 'invalid_token', 'unauthorized']));
   });
 });

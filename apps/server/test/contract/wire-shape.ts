@@ -6,6 +6,7 @@
 import { findOperation, resolveRef, specResponse } from '@reminderit/openapi/spec-validator';
 import type { Shape } from './json-shape.ts';
 import type { Exchange } from './recording-fetch.ts';
+
 type Schema = Record<string, any>;
 
 const jsonType = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);

@@ -108,7 +108,8 @@ export async function startOwnPostgres(): Promise<OwnService> {
   const data = path.join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
   const user = asRoot ? ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups'] : [];
-  const as = (bin: string, args: string[]) => (asRoot ? [user[0]!, [...user.slice(1), path.join(PG_BIN, bin), ...args]] : [path.join(PG_BIN, bin), args]) as [string, string[]];
+  const as = (bin: string, args: string[]) =>
+    (asRoot ? [user[0]!, [...user.slice(1), path.join(PG_BIN, bin), ...args]] : [path.join(PG_BIN, bin), args]) as [string, string[]];
   if (asRoot) {
     const { stdout } = await run('id', ['-u', 'postgres']);
     const { stdout: gid } = await run('id', ['-g', 'postgres']);
@@ -117,8 +118,22 @@ export async function startOwnPostgres(): Promise<OwnService> {
   const [initCmd, initArgs] = as('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
   await run(initCmd, initArgs, { env: pickEnv(['PATH', 'LANG']) });
   const [cmd, args] = as('postgres', [
-    '-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir,
-    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'shared_buffers=16MB',
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-h',
+    '127.0.0.1',
+    '-k',
+    dir,
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+    '-c',
+    'shared_buffers=16MB',
   ]);
   const pg = service(
     () =>

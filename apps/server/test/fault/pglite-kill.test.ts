@@ -4,15 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, expect, it } from 'vitest';
 import { pickEnv, startServer } from '@reminderit/testkit';
+import { afterAll, expect, it } from 'vitest';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'rmt-fault-pglite-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const start = () => startServer({ ...pickEnv(['PATH']), DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
-const postJson = (url: string, body: unknown) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const postJson = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 it('a server on PGlite killed with SIGKILL restarts on its data directory with its committed data', { timeout: 300_000 }, async () => {
   const credentials = { email: `crash-${randomUUID()}@example.com`, password: 'correct horse battery staple' };

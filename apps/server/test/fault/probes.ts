@@ -48,18 +48,34 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
 
 const probes: Record<string, Probe> = {
   '/mcp (valid key)': (f) =>
-    fetch(`${f.baseUrl}/mcp`, json({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, {
-      authorization: `Bearer ${f.key}`,
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-06-18',
-    })),
+    fetch(
+      `${f.baseUrl}/mcp`,
+      json(
+        { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+        {
+          authorization: `Bearer ${f.key}`,
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2025-06-18',
+        },
+      ),
+    ),
   '/authorize': async (f) => {
     const { codeChallenge } = await createPkcePair();
-    const q = new URLSearchParams({ response_type: 'code', client_id: f.clientId, redirect_uri: REDIRECT, code_challenge: codeChallenge, code_challenge_method: 'S256', state: 's' });
+    const q = new URLSearchParams({
+      response_type: 'code',
+      client_id: f.clientId,
+      redirect_uri: REDIRECT,
+      code_challenge: codeChallenge,
+      code_challenge_method: 'S256',
+      state: 's',
+    });
     return fetch(`${f.baseUrl}/authorize?${q}`, { headers: { cookie: f.cookie }, redirect: 'manual' });
   },
   '/token': (f) =>
-    fetch(`${f.baseUrl}/token`, form({ grant_type: 'authorization_code', code: randomUUID(), code_verifier: 'v'.repeat(43), redirect_uri: REDIRECT, client_id: f.clientId })),
+    fetch(
+      `${f.baseUrl}/token`,
+      form({ grant_type: 'authorization_code', code: randomUUID(), code_verifier: 'v'.repeat(43), redirect_uri: REDIRECT, client_id: f.clientId }),
+    ),
   '/register': (f) => fetch(`${f.baseUrl}/register`, json({ client_name: 'Fault probe', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' })),
   login: (f) => fetch(`${f.baseUrl}/api/auth/login`, json({ email: f.email, password: PASSWORD })),
   signup: (f) => fetch(`${f.baseUrl}/api/auth/signup`, json({ email: `probe-${randomUUID()}@example.com`, password: PASSWORD })),
@@ -97,7 +113,10 @@ export async function setUpFixture(baseUrl: string): Promise<Fixture> {
   const email = `fault-${randomUUID()}@example.com`;
   const signup = await fetch(`${baseUrl}/api/auth/signup`, json({ email, password: PASSWORD }));
   if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${await signup.text()}`);
-  const cookie = signup.headers.getSetCookie().map((c) => c.split(';', 1)[0]).join('; ');
+  const cookie = signup.headers
+    .getSetCookie()
+    .map((c) => c.split(';', 1)[0])
+    .join('; ');
   const { csrf_token: csrf } = (await signup.json()) as { csrf_token: string };
   const created = await fetch(`${baseUrl}/api/keys`, json({ label: 'fault', scopes: ['reminders:read'] }, { cookie, 'x-csrf-token': csrf }));
   if (created.status !== 201) throw new Error(`key: ${created.status} ${await created.text()}`);
@@ -118,10 +137,20 @@ export async function obtainCode(f: Fixture): Promise<IssuedCode> {
   // A fresh session each time: a restarted Redis (no persistence) has forgotten the earlier ones.
   const login = await fetch(`${f.baseUrl}/api/auth/login`, json({ email: f.email, password: PASSWORD }));
   if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';', 1)[0]).join('; ');
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';', 1)[0])
+    .join('; ');
   const { csrf_token: csrf } = (await login.json()) as { csrf_token: string };
   const { codeVerifier, codeChallenge } = await createPkcePair();
-  const q = new URLSearchParams({ response_type: 'code', client_id: f.clientId, redirect_uri: REDIRECT, code_challenge: codeChallenge, code_challenge_method: 'S256', state: 's' });
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: f.clientId,
+    redirect_uri: REDIRECT,
+    code_challenge: codeChallenge,
+    code_challenge_method: 'S256',
+    state: 's',
+  });
   const authorized = await fetch(`${f.baseUrl}/authorize?${q}`, { headers: { cookie }, redirect: 'manual' });
   const location = authorized.headers.get('location');
   if (authorized.status !== 302 || !location) throw new Error(`authorize: ${authorized.status} ${await authorized.text()}`);

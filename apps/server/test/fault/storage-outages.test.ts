@@ -5,29 +5,18 @@
 // code exchanged during each outage (and once with Redis stopped between mint and recording) leaves no live
 // key nobody received after the retry, and no audit event is written twice. The counts are printed at the end.
 import { randomUUID } from 'node:crypto';
+import { pickEnv, startServer } from '@reminderit/testkit';
 import { count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pickEnv, startServer } from '@reminderit/testkit';
 import { sha256Hex } from '../../src/crypto.ts';
+import { openDatabase } from '../../src/store/db/open-db.ts';
 import { apiKeys, auditEvents } from '../../src/store/db/schema.ts';
 import type { Kv } from '../../src/store/kv/kv.ts';
-import { openDatabase } from '../../src/store/db/open-db.ts';
 import { openKv } from '../../src/store/kv/open-kv.ts';
 import { freePort } from '../support/free-port.ts';
 import { buildTestApp, type TestApp } from '../support/test-app.ts';
 import { type OwnService, startOwnPostgres, startOwnRedis } from './own-services.ts';
-import {
-  acceptableDuringOutage,
-  type Answer,
-  ENDPOINTS,
-  exchangeIssued,
-  type Fixture,
-  obtainCode,
-  probe,
-  probeAll,
-  SERVED,
-  setUpFixture,
-} from './probes.ts';
+import { type Answer, acceptableDuringOutage, ENDPOINTS, exchangeIssued, type Fixture, obtainCode, probe, probeAll, SERVED, setUpFixture } from './probes.ts';
 
 const MAX_ANSWER_MS = 2_000;
 const MAX_RECOVERY_MS = 5_000;
@@ -146,12 +135,38 @@ describe('storage outages', () => {
   });
 
   // Bearer checks read only the database: a valid key keeps working with Redis down.
-  it('Redis stopped, then restarted', () => underFault('Redis stopped', ['/mcp (valid key)'], () => redis.stop(), () => redis.start()));
-  it('Redis frozen (SIGSTOP), then resumed', () => underFault('Redis frozen', ['/mcp (valid key)'], () => redis.freeze(), () => redis.thaw()));
+  it('Redis stopped, then restarted', () =>
+    underFault(
+      'Redis stopped',
+      ['/mcp (valid key)'],
+      () => redis.stop(),
+      () => redis.start(),
+    ));
+  it('Redis frozen (SIGSTOP), then resumed', () =>
+    underFault(
+      'Redis frozen',
+      ['/mcp (valid key)'],
+      () => redis.freeze(),
+      () => redis.thaw(),
+    ));
   // A valid key is served from the validated-key cache (keys/key-cache.ts) while its entry is fresh, else 503.
   const cachedKey = ['/mcp (valid key)'];
-  it('Postgres stopped, then restarted', () => underFault('Postgres stopped', [], () => pg.stop(), () => pg.start(), cachedKey));
-  it('Postgres frozen (SIGSTOP), then resumed', () => underFault('Postgres frozen', [], () => pg.freeze(), () => pg.thaw(), cachedKey));
+  it('Postgres stopped, then restarted', () =>
+    underFault(
+      'Postgres stopped',
+      [],
+      () => pg.stop(),
+      () => pg.start(),
+      cachedKey,
+    ));
+  it('Postgres frozen (SIGSTOP), then resumed', () =>
+    underFault(
+      'Postgres frozen',
+      [],
+      () => pg.freeze(),
+      () => pg.thaw(),
+      cachedKey,
+    ));
 
   it('Redis stopped between mint and recording: 503, and the retry revokes the minted key', async () => {
     const issued = await obtainCode(fixture);

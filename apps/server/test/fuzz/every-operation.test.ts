@@ -8,14 +8,15 @@
 //
 // Deterministic by default (fixed seed). FUZZ_SEED=<n> replays or explores another seed, FUZZ_RUNS=<n>
 // sets the runs per operation (default 100); a failure prints the seed and the shrunk request.
-import fc from 'fast-check';
+
 import { findOperation, operations } from '@reminderit/openapi/spec-validator';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { takeResponseViolations } from '../support/response-contract.ts';
 import { buildTestApp, type TestApp } from '../support/test-app.ts';
 import { requestFor, toInject } from './fuzz-requests.ts';
-import { assertResponseProperties } from './response-properties.ts';
 import { type FuzzUser, liveCredentials, setUpFuzzUser, snapshotOf } from './fuzz-user.ts';
+import { assertResponseProperties } from './response-properties.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
@@ -50,18 +51,22 @@ describe('fuzzing every operation of openapi.yaml', () => {
   afterAll(() => t?.close());
 
   for (const op of operations) {
-    it(`${op.operationId} (${op.method} ${op.path}) answers any input within the contract`, async () => {
-      await fc.assert(
-        fc.asyncProperty(requestFor(op, user.context), async (req) => {
-          const res = await t.app.inject(toInject(req, (v) => liveCredentials(user, v)));
-          recordReached(req.method, req.url);
-          assertResponseProperties(req, res);
-          // A valid log-out ends the fuzzing session: start another for the next runs.
-          if (op.operationId === 'logOut' && res.statusCode === 204) await user.relogin();
-        }),
-        { seed: SEED, numRuns: RUNS, endOnFailure: false },
-      );
-    }, TIMEOUT_MS);
+    it(
+      `${op.operationId} (${op.method} ${op.path}) answers any input within the contract`,
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(requestFor(op, user.context), async (req) => {
+            const res = await t.app.inject(toInject(req, (v) => liveCredentials(user, v)));
+            recordReached(req.method, req.url);
+            assertResponseProperties(req, res);
+            // A valid log-out ends the fuzzing session: start another for the next runs.
+            if (op.operationId === 'logOut' && res.statusCode === 204) await user.relogin();
+          }),
+          { seed: SEED, numRuns: RUNS, endOnFailure: false },
+        );
+      },
+      TIMEOUT_MS,
+    );
   }
 
   it('reached every operation in the spec with fuzzed requests', () => {
@@ -69,25 +74,29 @@ describe('fuzzing every operation of openapi.yaml', () => {
     expect(operations.map((op) => op.operationId).filter((id) => !reached.has(id))).toEqual([]);
   });
 
-  it('a run of requests meant to be refused changes none of the existing keys and reminders', async () => {
-    const victim = await setUpFuzzUser(t, 'victim');
-    const before = await snapshotOf(t, victim);
-    expect(before.keys.length).toBeGreaterThanOrEqual(2);
-    expect(before.reminders.length).toBeGreaterThanOrEqual(1);
-    const everyOperation = fc.oneof(...operations.map((op) => requestFor(op, victim.context, 'invalid-only')));
-    await fc.assert(
-      fc.asyncProperty(everyOperation, async (req) => {
-        const res = await t.app.inject(toInject(req, (v) => liveCredentials(victim, v)));
-        assertResponseProperties(req, res);
-      }),
-      { seed: SEED, numRuns: INTEGRITY_RUNS * operations.length, endOnFailure: false },
-    );
-    const after = await snapshotOf(t, victim);
-    // Every key and reminder that existed is still there, unchanged. (New ones may appear: a "broken" body
-    // can still be one the contract accepts, e.g. a label with an escape character.)
-    const existed = <T extends { id: string }>(now: T[], then: T[]) => now.filter((item) => then.some((old) => old.id === item.id));
-    expect(existed(after.keys, before.keys)).toEqual(before.keys);
-    expect(existed(after.reminders, before.reminders)).toEqual(before.reminders);
-    expect(takeResponseViolations()).toEqual([]);
-  }, 4 * TIMEOUT_MS);
+  it(
+    'a run of requests meant to be refused changes none of the existing keys and reminders',
+    async () => {
+      const victim = await setUpFuzzUser(t, 'victim');
+      const before = await snapshotOf(t, victim);
+      expect(before.keys.length).toBeGreaterThanOrEqual(2);
+      expect(before.reminders.length).toBeGreaterThanOrEqual(1);
+      const everyOperation = fc.oneof(...operations.map((op) => requestFor(op, victim.context, 'invalid-only')));
+      await fc.assert(
+        fc.asyncProperty(everyOperation, async (req) => {
+          const res = await t.app.inject(toInject(req, (v) => liveCredentials(victim, v)));
+          assertResponseProperties(req, res);
+        }),
+        { seed: SEED, numRuns: INTEGRITY_RUNS * operations.length, endOnFailure: false },
+      );
+      const after = await snapshotOf(t, victim);
+      // Every key and reminder that existed is still there, unchanged. (New ones may appear: a "broken" body
+      // can still be one the contract accepts, e.g. a label with an escape character.)
+      const existed = <T extends { id: string }>(now: T[], then: T[]) => now.filter((item) => then.some((old) => old.id === item.id));
+      expect(existed(after.keys, before.keys)).toEqual(before.keys);
+      expect(existed(after.reminders, before.reminders)).toEqual(before.reminders);
+      expect(takeResponseViolations()).toEqual([]);
+    },
+    4 * TIMEOUT_MS,
+  );
 });

@@ -1,9 +1,10 @@
 // Requests for one operation of openapi.yaml, derived from its parameters and request body: path, query and
 // header parameters and a body that are either valid for the contract or mutated (see schema-arbitrary.ts),
 // sent with a realistic auth context (bearer key with every scope, or session cookie + CSRF) or garbage.
+
+import { type SpecOperation, spec } from '@reminderit/openapi/spec-validator';
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
-import { spec, type SpecOperation } from '@reminderit/openapi/spec-validator';
 import { mcpPayload } from './mcp-messages.ts';
 import { hostileString, hugeString, invalidValue, resolve, type Schema, validValue } from './schema-arbitrary.ts';
 
@@ -80,7 +81,6 @@ const garbageCookie = fc.oneof(
   fc.constant('rmt_session='),
 );
 
-
 function authHeaders(auth: Auth, ctx: FuzzContext, garbage: boolean): fc.Arbitrary<{ headers: Record<string, string>; secret?: string }> {
   if (auth === 'bearer') {
     if (!garbage) return fc.constant({ headers: { authorization: `Bearer ${ctx.bearer}` }, secret: ctx.bearer });
@@ -114,14 +114,13 @@ function validParam(param: Parameter, known: string[] = []): fc.Arbitrary<unknow
 }
 
 /** encodeURIComponent, with lone surrogates (which it refuses) replaced by U+FFFD as a UTF-8 encoder would. */
-const encodeSegment = (s: string) =>
-  encodeURIComponent(s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
+const encodeSegment = (s: string) => encodeURIComponent(s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
 
 /** Path parameter values: valid for the schema, a known id, or hostile text (encoded, or raw and malformed). */
 function pathValue(param: Parameter, ctx: FuzzContext, valid: boolean): fc.Arbitrary<string> {
   if (valid) return validParam(param, ctx.knownIds[param.name]).map(String).map(encodeSegment);
   return fc.oneof(
-    invalidValue(param.schema).map((v) => encodeSegment(typeof v === 'string' ? v : JSON.stringify(v) ?? '')),
+    invalidValue(param.schema).map((v) => encodeSegment(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))),
     fc.constantFrom('%', '%E0%A4%A', '%ZZ', '..', '%2e%2e', '%00', ';', 'a%2Fb', '%F0%9F%92%A5', 'x'.repeat(3000)),
   );
 }
@@ -129,7 +128,7 @@ function pathValue(param: Parameter, ctx: FuzzContext, valid: boolean): fc.Arbit
 /** A query parameter value as sent on the wire (arrays: the parameter repeated). */
 function queryValue(param: Parameter, ctx: FuzzContext, valid: boolean): fc.Arbitrary<string | string[]> {
   const one = (valid ? validParam(param, ctx.knownIds[param.name]) : invalidValue(param.schema)).map((v) =>
-    typeof v === 'string' ? v : JSON.stringify(v) ?? '',
+    typeof v === 'string' ? v : (JSON.stringify(v) ?? ''),
   );
   if (valid) return one;
   return fc.oneof({ weight: 4, arbitrary: one }, fc.array(one, { minLength: 2, maxLength: 3 }));
@@ -167,7 +166,10 @@ function bodyArb(op: SpecOperation, ctx: FuzzContext, valid: boolean): fc.Arbitr
     const properties = Object.keys((resolve(schema).properties ?? {}) as Schema);
     const known = Object.entries(ctx.knownIds).filter(([name, ids]) => properties.includes(name) && ids.length > 0);
     return fc.tuple(values, fc.boolean()).map(([v, useKnown]) => {
-      const value = useKnown && known.length > 0 && v && typeof v === 'object' && !Array.isArray(v) ? { ...v, ...Object.fromEntries(known.map(([k, ids]) => [k, ids[0]])) } : v;
+      const value =
+        useKnown && known.length > 0 && v && typeof v === 'object' && !Array.isArray(v)
+          ? { ...v, ...Object.fromEntries(known.map(([k, ids]) => [k, ids[0]])) }
+          : v;
       return { contentType: mediaType, payload: encode(value) };
     });
   }
@@ -177,7 +179,15 @@ function bodyArb(op: SpecOperation, ctx: FuzzContext, valid: boolean): fc.Arbitr
     // well-formed values in the wrong encoding, or labelled with another media type
     validValue(schema).map((v) => ({ contentType: otherType, payload: encode(v) })),
     fc.record({
-      contentType: fc.constantFrom('text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/jsonx', ';;;', 'application/json, text/html'),
+      contentType: fc.constantFrom(
+        'text/plain',
+        'application/xml',
+        'multipart/form-data; boundary=x',
+        'application/json; charset=latin1',
+        'application/jsonx',
+        ';;;',
+        'application/json, text/html',
+      ),
       payload: fc.oneof(validValue(schema).map(encode), hostileString),
     }),
     // malformed text in the right media type
@@ -200,11 +210,11 @@ function formText(value: unknown): string {
   const form = new URLSearchParams();
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) {
-      for (const one of Array.isArray(v) ? v : [v]) form.append(k, typeof one === 'string' ? one : JSON.stringify(one) ?? '');
+      for (const one of Array.isArray(v) ? v : [v]) form.append(k, typeof one === 'string' ? one : (JSON.stringify(one) ?? ''));
     }
     return form.toString();
   }
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }
 
 /**
@@ -223,8 +233,9 @@ export function requestFor(op: SpecOperation, ctx: FuzzContext, mode: 'mixed' | 
   const anyBroken = (b: Broken) => Object.values(b).some(Boolean);
   const decisivelyBroken = (b: Broken) => (decisive.length === 0 ? anyBroken(b) : decisive.some((k) => b[k]));
   const intent =
-    mode === 'invalid-only' ? fc.constant<'invalid'>('invalid')
-    : fc.oneof(fc.constant<'valid'>('valid'), { weight: 3, arbitrary: fc.constant<'invalid'>('invalid') });
+    mode === 'invalid-only'
+      ? fc.constant<'invalid'>('invalid')
+      : fc.oneof(fc.constant<'valid'>('valid'), { weight: 3, arbitrary: fc.constant<'invalid'>('invalid') });
   return intent.chain((which) =>
     fc
       .record({ path: fc.boolean(), query: fc.boolean(), headers: fc.boolean(), body: fc.boolean(), auth: fc.boolean() })
@@ -234,12 +245,7 @@ export function requestFor(op: SpecOperation, ctx: FuzzContext, mode: 'mixed' | 
   );
 }
 
-function buildRequest(
-  op: SpecOperation,
-  ctx: FuzzContext,
-  intent: 'valid' | 'invalid',
-  broken: Broken,
-): fc.Arbitrary<FuzzRequest> {
+function buildRequest(op: SpecOperation, ctx: FuzzContext, intent: 'valid' | 'invalid', broken: Broken): fc.Arbitrary<FuzzRequest> {
   const params = parametersOf(op);
   const pathParams = params.filter((p) => p.in === 'path');
   const queryParams = params.filter((p) => p.in === 'query');
@@ -254,21 +260,23 @@ function buildRequest(
       ),
     ),
   );
-  const extraQuery = broken.query ?
-      fc.array(fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), hostileString), { maxLength: 3 })
+  const extraQuery = broken.query
+    ? fc.array(fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), hostileString), { maxLength: 3 })
     : fc.constant<Array<[string, string]>>([]);
   const headerValues = fc.tuple(
     ...headerParams.map((p) => {
       const value =
-        p.name.toLowerCase() === 'x-csrf-token' && !broken.headers ? fc.constant(ctx.csrf)
-        : broken.headers ? invalidValue(p.schema).map((v) => headerSafe(typeof v === 'string' ? v : JSON.stringify(v) ?? ''))
-        : validValue(p.schema).map((v) => headerSafe(String(v)));
+        p.name.toLowerCase() === 'x-csrf-token' && !broken.headers
+          ? fc.constant(ctx.csrf)
+          : broken.headers
+            ? invalidValue(p.schema).map((v) => headerSafe(typeof v === 'string' ? v : (JSON.stringify(v) ?? '')))
+            : validValue(p.schema).map((v) => headerSafe(String(v)));
       const required = p.required === true && !broken.headers;
       return (required ? value : fc.option(value, { nil: undefined, freq: 2 })).map((v) => [p.name.toLowerCase(), v] as const);
     }),
   );
-  const accept = broken.headers ?
-      fc.constantFrom(undefined, '*/*', 'text/html', 'application/xml', 'application/json', 'text/event-stream', ';q=x,,,')
+  const accept = broken.headers
+    ? fc.constantFrom(undefined, '*/*', 'text/html', 'application/xml', 'application/json', 'text/event-stream', ';q=x,,,')
     : fc.constant(op.operationId === 'mcpRequest' || op.operationId === 'mcpStream' ? 'application/json, text/event-stream' : undefined);
 
   return fc

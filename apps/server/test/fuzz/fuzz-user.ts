@@ -2,7 +2,7 @@
 // at by id (a spare key, reminders, a pending consent request). Generated requests carry placeholders for
 // the session cookie and CSRF token, replaced when sent, so a fuzzed log-out can be followed by a new
 // session without rebuilding the generators.
-import { createPkcePair, type ApiKeyList, type Reminder, type ReminderPage } from '@reminderit/sdk';
+import { type ApiKeyList, createPkcePair, type Reminder, type ReminderPage } from '@reminderit/sdk';
 import { authorize, authorizeQuery, register, requestIdFrom, type SignedIn, signUpUser } from '../support/flow.ts';
 import { createManualKey } from '../support/manual-keys.ts';
 import type { TestApp } from '../support/test-app.ts';
@@ -70,9 +70,7 @@ export async function setUpFuzzUser(t: TestApp, name: string): Promise<FuzzUser>
 
 /** A header value with the placeholders replaced by the user's current session cookie and CSRF token. */
 export function liveCredentials(user: FuzzUser, value: string): string {
-  return value
-    .replace(`rmt_session=${SESSION_PLACEHOLDER}`, user.session.cookie)
-    .replace(CSRF_PLACEHOLDER, user.session.csrf);
+  return value.replace(`rmt_session=${SESSION_PLACEHOLDER}`, user.session.cookie).replace(CSRF_PLACEHOLDER, user.session.csrf);
 }
 
 async function createReminder(t: TestApp, bearer: string, text: string): Promise<Reminder> {

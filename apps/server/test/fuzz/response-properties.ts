@@ -1,8 +1,9 @@
 // What every response to a fuzzed request must satisfy (project rule: bad input gets a clear,
 // spec-conformant error, never a 500, never a stack trace). Throws with a readable reason, so fast-check
 // shrinks the request and reports it with the seed.
-import type { LightMyRequestResponse } from 'fastify';
+
 import { spec } from '@reminderit/openapi/spec-validator';
+import type { LightMyRequestResponse } from 'fastify';
 import { formatViolations, takeResponseViolations } from '../support/response-contract.ts';
 import type { FuzzRequest } from './fuzz-requests.ts';
 
@@ -32,9 +33,9 @@ export function assertResponseProperties(req: FuzzRequest, res: LightMyRequestRe
     const shapeOk =
       jsonRpcError ||
       (typeof body.error === 'string' &&
-      ERROR_CODES.has(body.error) &&
-      keys.every((k) => k === 'error' || k === 'error_description') &&
-      (body.error_description === undefined || typeof body.error_description === 'string'));
+        ERROR_CODES.has(body.error) &&
+        keys.every((k) => k === 'error' || k === 'error_description') &&
+        (body.error_description === undefined || typeof body.error_description === 'string'));
     if (!shapeOk) throw new Error(`error body is not {error, error_description}: ${where}`);
   } else if (res.statusCode >= 400 && !(req.url.startsWith('/authorize') && contentType.startsWith('text/html'))) {
     throw new Error(`error response is not JSON (${contentType || 'no content type'}): ${where}`);

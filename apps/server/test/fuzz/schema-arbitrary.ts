@@ -2,8 +2,9 @@
 // the schema accepts, `invalidValue` values it rejects or that are hostile to a parser (wrong types, missing
 // required members, extra members, huge / unicode / control-character strings). `$ref`s are resolved
 // against the spec itself, so the generators follow the contract as it changes.
-import fc from 'fast-check';
+
 import { resolveRef } from '@reminderit/openapi/spec-validator';
+import fc from 'fast-check';
 
 export type Schema = Record<string, any>;
 
@@ -13,8 +14,26 @@ export const resolve = (node: Schema): Schema => resolveRef(node);
 /** Strings a parser or a database may choke on: unicode beyond the BMP, NUL and other control characters. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.string({ unit: fc.constantFrom('\u0000', '\u0001', '\u001f', '\u007f', '\n', '\r', '\t', '\u2028', '\ud800', '%', '\\', '"', "'", '<', '>'), maxLength: 20 }),
-  fc.constantFrom('', ' ', '\u0000', '../../etc/passwd', '%00', '%ZZ', '$' + '{jndi:x}', '__proto__', 'constructor', 'null', 'true', '-1', '1e309', '💥'.repeat(50)),
+  fc.string({
+    unit: fc.constantFrom('\u0000', '\u0001', '\u001f', '\u007f', '\n', '\r', '\t', '\u2028', '\ud800', '%', '\\', '"', "'", '<', '>'),
+    maxLength: 20,
+  }),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '../../etc/passwd',
+    '%00',
+    '%ZZ',
+    '$' + '{jndi:x}',
+    '__proto__',
+    'constructor',
+    'null',
+    'true',
+    '-1',
+    '1e309',
+    '💥'.repeat(50),
+  ),
 );
 
 /** Larger than any maxLength in the spec and, with HUGE_BODY, than the 64 KiB body limit. */
@@ -22,10 +41,7 @@ export const hugeString: fc.Arbitrary<string> = fc.constantFrom(2_001, 70_000).m
 
 const FORMATS: Record<string, () => fc.Arbitrary<string>> = {
   uuid: () => fc.uuid(),
-  'date-time': () =>
-    fc
-      .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true })
-      .map((d) => d.toISOString()),
+  'date-time': () => fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString()),
   uri: () => fc.webUrl(),
   email: () => fc.emailAddress(),
 };
@@ -47,9 +63,7 @@ function stringArb(schema: Schema): fc.Arbitrary<string> {
   if (schema.format && FORMATS[schema.format as string]) base = FORMATS[schema.format as string]!();
   else if (typeof schema.pattern === 'string') base = fc.stringMatching(new RegExp(boundedPattern(schema)));
   else base = fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.max(schema.minLength ?? 0, Math.min(schema.maxLength ?? 40, 40)) });
-  const bounded = base.filter(
-    (s) => s.length >= (schema.minLength ?? 0) && s.length <= (schema.maxLength ?? Number.POSITIVE_INFINITY),
-  );
+  const bounded = base.filter((s) => s.length >= (schema.minLength ?? 0) && s.length <= (schema.maxLength ?? Number.POSITIVE_INFINITY));
   return examples.length > 0 ? fc.oneof(bounded, fc.constantFrom(...examples)) : bounded;
 }
 
@@ -81,8 +95,8 @@ export function validValue(node: Schema, depth = 0): fc.Arbitrary<unknown> {
       const items = schema.items ? validValue(schema.items as Schema, depth + 1) : fc.jsonValue({ maxDepth: 1 });
       const minLength = schema.minItems ?? 0;
       const maxLength = Math.min(schema.maxItems ?? 4, Math.max(minLength, 4));
-      return schema.uniqueItems ?
-          fc.uniqueArray(items, { minLength, maxLength, selector: (v) => JSON.stringify(v) })
+      return schema.uniqueItems
+        ? fc.uniqueArray(items, { minLength, maxLength, selector: (v) => JSON.stringify(v) })
         : fc.array(items, { minLength, maxLength });
     }
     case 'object':
@@ -143,11 +157,11 @@ export function invalidValue(node: Schema, depth = 0): fc.Arbitrary<unknown> {
   // An otherwise valid object whose one string member carries a NUL or another control character: weighted
   // up, as it is the mutation most likely to pass validation and reach the database.
   const controlCharacter =
-    stringMembers.length > 0 ?
-      fc
-        .tuple(objectArb(schema, depth), fc.constantFrom(...stringMembers), fc.constantFrom('\u0000', '\u0000', '\u0001', '\u001b[31m', '\r\n'))
-        .map(([value, name, bad]) => ({ ...value, [name]: `${typeof value[name] === 'string' ? value[name] : 'x'}${bad}` }))
-    : undefined;
+    stringMembers.length > 0
+      ? fc
+          .tuple(objectArb(schema, depth), fc.constantFrom(...stringMembers), fc.constantFrom('\u0000', '\u0000', '\u0001', '\u001b[31m', '\r\n'))
+          .map(([value, name, bad]) => ({ ...value, [name]: `${typeof value[name] === 'string' ? value[name] : 'x'}${bad}` }))
+      : undefined;
   if (properties.length > 0) {
     mutations.push(
       fc

@@ -1,7 +1,7 @@
 // The storage pairs end-to-end suites run on: embedded (PGlite + MemoryKv) always, and real Postgres +
 // Redis when DATABASE_URL and REDIS_URL are set (CI sets both). Each open() gets its own database / key prefix.
 import { randomUUID } from 'node:crypto';
-import { ManualClock, systemClock, type Clock } from '../../src/clock.ts';
+import { type Clock, ManualClock, systemClock } from '../../src/clock.ts';
 import type { Database } from '../../src/store/db/open-db.ts';
 import type { Kv } from '../../src/store/kv/kv.ts';
 import { MemoryKv } from '../../src/store/kv/memory-kv.ts';
@@ -32,11 +32,15 @@ export function testBackends(): BackendFactory[] {
         const db = await pglite!.open();
         const clock = new ManualClock(Date.now());
         const kv = new MemoryKv({ clock });
-        return { db, kv, clock, close: async () => {
-          await kv.close();
-          await db.dispose();
-        },
-      };
+        return {
+          db,
+          kv,
+          clock,
+          close: async () => {
+            await kv.close();
+            await db.dispose();
+          },
+        };
       },
     },
     {
@@ -45,11 +49,15 @@ export function testBackends(): BackendFactory[] {
       open: async () => {
         const db = await postgres!.open();
         const kv = await RedisKv.connect({ url: redisUrl!, prefix: `test:${randomUUID()}:`, timeoutMs: TEST_STORAGE_TIMEOUT_MS });
-        return { db, kv, clock: systemClock, close: async () => {
-          await kv.close();
-          await db.dispose();
-        },
-      };
+        return {
+          db,
+          kv,
+          clock: systemClock,
+          close: async () => {
+            await kv.close();
+            await db.dispose();
+          },
+        };
       },
     },
   ];

@@ -96,7 +96,10 @@ export interface IssuedCode {
 }
 
 /** Register (unless given), sign up, authorize, allow → a fresh code and its verifier. */
-export async function obtainCode(t: TestApp, opts: { client?: Registered; user?: SignedIn; extra?: Record<string, string | undefined> } = {}): Promise<IssuedCode> {
+export async function obtainCode(
+  t: TestApp,
+  opts: { client?: Registered; user?: SignedIn; extra?: Record<string, string | undefined> } = {},
+): Promise<IssuedCode> {
   const client = opts.client ?? (await register(t));
   const user = opts.user ?? (await signUpUser(t));
   const pkce = await createPkcePair();

@@ -4,8 +4,9 @@
 // (@reminderit/openapi/spec-validator). Requests the spec does not describe (consent app pages, unknown
 // paths) are not checked. Violations are recorded here and fail the test that caused them
 // (test/support/setup-response-contract.ts, registered in vitest.config.ts).
-import type { FastifyInstance } from 'fastify';
+
 import { checkResponse, findOperation } from '@reminderit/openapi/spec-validator';
+import type { FastifyInstance } from 'fastify';
 
 export interface ResponseViolation {
   operationId: string;
@@ -22,9 +23,7 @@ export function takeResponseViolations(): ResponseViolation[] {
 }
 
 export function formatViolations(violations: ResponseViolation[]): string {
-  return violations
-    .map((v) => `${v.operationId} (${v.request}) → ${v.status}:\n  ${v.problems.join('\n  ')}`)
-    .join('\n');
+  return violations.map((v) => `${v.operationId} (${v.request}) → ${v.status}:\n  ${v.problems.join('\n  ')}`).join('\n');
 }
 
 /** Checks every response `app` sends; call before app.ready(). */
@@ -40,11 +39,15 @@ export function checkResponsesAgainstSpec(app: FastifyInstance): void {
       for (const one of Array.isArray(value) ? value : [value]) headers.append(name, String(one));
     }
     const body =
-      req.method === 'HEAD' ? undefined
-      : payload === null || payload === undefined ? ''
-      : typeof payload === 'string' ? payload
-      : Buffer.isBuffer(payload) ? payload.toString('utf8')
-      : undefined; // a stream (a static file): status and headers only
+      req.method === 'HEAD'
+        ? undefined
+        : payload === null || payload === undefined
+          ? ''
+          : typeof payload === 'string'
+            ? payload
+            : Buffer.isBuffer(payload)
+              ? payload.toString('utf8')
+              : undefined; // a stream (a static file): status and headers only
     const problems = checkResponse(operation, { status: reply.statusCode, headers, body });
     if (problems.length > 0) {
       recorded.push({ operationId: operation.operationId, request: `${req.method} ${pathname}`, status: reply.statusCode, problems });

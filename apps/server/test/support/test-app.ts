@@ -6,14 +6,14 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { type AppDeps, buildApp } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { testResolver } from './test-resolver.ts';
-import { loadConfig, type Config } from '../../src/config.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import type { Database } from '../../src/store/db/open-db.ts';
 import type { Kv } from '../../src/store/kv/kv.ts';
 import { MemoryKv } from '../../src/store/kv/memory-kv.ts';
 import { checkResponsesAgainstSpec } from './response-contract.ts';
 import { testDatabases } from './test-databases.ts';
+import { testResolver } from './test-resolver.ts';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -78,10 +78,7 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
  * the app is built (for backends made in an earlier hook). The returned handle forwards to the current app;
  * touching it outside a test or a later hook throws.
  */
-export function useTestApp(
-  opts: TestAppOptions | (() => TestAppOptions) = {},
-  { each = false, timeout }: { each?: boolean; timeout?: number } = {},
-): TestApp {
+export function useTestApp(opts: TestAppOptions | (() => TestAppOptions) = {}, { each = false, timeout }: { each?: boolean; timeout?: number } = {}): TestApp {
   let current: TestApp | undefined;
   const [before, after] = each ? [beforeEach, afterEach] : [beforeAll, afterAll];
   before(async () => {

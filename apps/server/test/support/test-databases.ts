@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { openDatabase, type Database } from '../../src/store/db/open-db.ts';
+import { type Database, openDatabase } from '../../src/store/db/open-db.ts';
 
 /**
  * Storage deadline for tests: generous, so a loaded 2-core CI machine never trips it; the fault suite
@@ -79,9 +79,7 @@ async function emptyDatabase(database: Database): Promise<void> {
  * handed out again.
  */
 export async function openPgliteInMemory(timeoutMs = TEST_STORAGE_TIMEOUT_MS): Promise<TestDatabase> {
-  const database =
-    idlePglite.get(timeoutMs)?.pop() ??
-    (await openDatabase({ dataDir: null, loadDataDir: await migratedPgliteTemplate(), timeoutMs }));
+  const database = idlePglite.get(timeoutMs)?.pop() ?? (await openDatabase({ dataDir: null, loadDataDir: await migratedPgliteTemplate(), timeoutMs }));
   let closed = false;
   let disposed = false;
   return {

@@ -15,7 +15,7 @@ import type {
   SignUpResponses,
 } from '@reminderit/sdk';
 import { csrfError, sessionError } from '../auth.ts';
-import { isRecord, oauthError, readJson, type Router } from '../respond.ts';
+import { isRecord, oauthError, type Router, readJson } from '../respond.ts';
 import { type MockState, randomId, randomToken } from '../state.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

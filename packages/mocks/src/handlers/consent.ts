@@ -8,7 +8,7 @@ import type {
   GetConsentRequestResponses,
 } from '@reminderit/sdk';
 import { csrfError, sessionError } from '../auth.ts';
-import { isRecord, oauthError, readJson, type Router } from '../respond.ts';
+import { isRecord, oauthError, type Router, readJson } from '../respond.ts';
 import { type MockState, randomToken } from '../state.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{16,128}$/;

@@ -1,6 +1,8 @@
 // getOpenApiSpec, getApiReference, getApiReferenceAsset: the mocks serve the contract (its `servers` set to the
 // origin they answer on, as the real server sets PUBLIC_URL) and a reference page built like the real one,
 // whose one script is a mock asset (the real page loads Scalar's bundle).
+
+import { withServers } from '@reminderit/openapi/servers';
 import type {
   GetApiReferenceAssetData,
   GetApiReferenceAssetErrors,
@@ -12,7 +14,6 @@ import type {
   GetOpenApiSpecErrors,
   GetOpenApiSpecResponses,
 } from '@reminderit/sdk';
-import { withServers } from '@reminderit/openapi/servers';
 import { stringify } from 'yaml';
 import { oauthError, type Router } from '../respond.ts';
 
@@ -53,13 +54,13 @@ export function docsHandlers(on: Router, contract?: string | (() => string)) {
       headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'Content-Security-Policy': REFERENCE_CSP },
     })),
     on<GetApiReferenceAssetData, GetApiReferenceAssetResponses & GetApiReferenceAssetErrors>('get', '/docs/assets/{file}', ({ params }) =>
-      params.file === mockReferenceScript ?
-        {
-          status: 200,
-          body: referenceScript,
-          headers: { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=31536000, immutable' },
-        }
-      : oauthError(404, 'not_found', 'No such asset.'),
+      params.file === mockReferenceScript
+        ? {
+            status: 200,
+            body: referenceScript,
+            headers: { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=31536000, immutable' },
+          }
+        : oauthError(404, 'not_found', 'No such asset.'),
     ),
   ];
 }

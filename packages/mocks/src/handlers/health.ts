@@ -1,12 +1,5 @@
 // getHealth, getReadiness.
-import type {
-  GetHealthData,
-  GetHealthErrors,
-  GetHealthResponses,
-  GetReadinessData,
-  GetReadinessErrors,
-  GetReadinessResponses,
-} from '@reminderit/sdk';
+import type { GetHealthData, GetHealthErrors, GetHealthResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses } from '@reminderit/sdk';
 import type { Router } from '../respond.ts';
 
 export function healthHandlers(on: Router) {

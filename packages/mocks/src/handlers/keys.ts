@@ -13,18 +13,13 @@ import type {
 } from '@reminderit/sdk';
 import { csrfError, sessionError } from '../auth.ts';
 import { allScopes } from '../fixtures.ts';
-import { isRecord, oauthError, readJson, type Router } from '../respond.ts';
+import { isRecord, oauthError, type Router, readJson } from '../respond.ts';
 import { listed, type MockState, newKeySecret, randomId } from '../state.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isScopeList(value: unknown): value is Scope[] {
-  return (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    new Set(value).size === value.length &&
-    value.every((s) => allScopes.includes(s as Scope))
-  );
+  return Array.isArray(value) && value.length > 0 && new Set(value).size === value.length && value.every((s) => allScopes.includes(s as Scope));
 }
 
 export function keyHandlers(on: Router, state: MockState) {

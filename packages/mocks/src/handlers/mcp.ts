@@ -1,17 +1,9 @@
 // mcpRequest, mcpStream: a stateless MCP endpoint that answers initialize, ping, tools/list and tools/call
 // (whoami, list_reminders, create_reminder, cancel_reminder), with the server's per-tool scope checks.
-import type {
-  JsonRpcMessage,
-  McpRequestData,
-  McpRequestErrors,
-  McpRequestResponses,
-  McpStreamData,
-  McpStreamErrors,
-  Scope,
-} from '@reminderit/sdk';
+import type { JsonRpcMessage, McpRequestData, McpRequestErrors, McpRequestResponses, McpStreamData, McpStreamErrors, Scope } from '@reminderit/sdk';
 import { bearerChallenge, bearerKey } from '../auth.ts';
 import type { StoredApiKey } from '../fixtures.ts';
-import { isRecord, oauthError, readJson, type Router } from '../respond.ts';
+import { isRecord, oauthError, type Router, readJson } from '../respond.ts';
 import type { MockState } from '../state.ts';
 import { findTool, mockTools, toolArguments } from './mcp-tools.ts';
 
@@ -62,7 +54,11 @@ function transportRefusal(request: Request) {
   }
   const version = request.headers.get('MCP-Protocol-Version');
   if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
-    return oauthError(400, 'invalid_request', `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
+    return oauthError(
+      400,
+      'invalid_request',
+      `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`,
+    );
   }
   return undefined;
 }

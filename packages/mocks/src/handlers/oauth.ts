@@ -28,7 +28,7 @@ import type {
   TokenResponses,
 } from '@reminderit/sdk';
 import { allScopes, scopeDescriptions } from '../fixtures.ts';
-import { isRecord, oauthError, readForm, readJson, type Router } from '../respond.ts';
+import { isRecord, oauthError, type Router, readForm, readJson } from '../respond.ts';
 import { type MockState, newKeySecret, randomId, randomToken } from '../state.ts';
 import { redirectWith } from './consent.ts';
 
@@ -179,58 +179,54 @@ export function oauthHandlers(on: Router, state: MockState) {
       return { status: 201, body: client, headers: { 'Cache-Control': 'no-store' } };
     }),
 
-    on<AuthorizeData, { 302: undefined } & { 400: AuthorizeErrors[400] | string } & Omit<AuthorizeErrors, 400>>(
-      'get',
-      '/authorize',
-      ({ url }) => {
-        const q = url.searchParams;
-        const clientId = q.get('client_id');
-        if (!clientId) return oauthError(400, 'invalid_request', "Invalid request: query must have required property 'client_id'.");
-        const client = state.clients.get(clientId);
-        const registered = client?.redirect_uris ?? [];
-        const given = q.get('redirect_uri');
-        const redirectUri = given === null ? (registered.length === 1 ? registered[0] : undefined) : registered.find((r) => redirectMatches(r, given)) && given;
-        // Never redirect to an unverified URI: show an error page instead (RFC 6749 §4.1.2.1).
-        if (!client || !redirectUri) {
-          const message = client ? 'The redirect URI is not registered for this application.' : 'This application is not registered with ReminderIt.';
-          return { status: 400, body: htmlPage('Authorization error', message), headers: { 'Content-Type': 'text/html; charset=utf-8' } };
-        }
-        const iss = url.origin;
-        const fail = (error: string, description: string) => ({
-          status: 302 as const,
-          headers: { Location: redirectWith(redirectUri, { error, error_description: description, state: q.get('state') ?? undefined, iss }) },
-        });
-        if (q.get('response_type') !== 'code') return fail('unsupported_response_type', 'response_type must be code.');
-        const challenge = q.get('code_challenge');
-        if (!challenge || q.get('code_challenge_method') !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256.');
-        const requested = (q.get('scope') ?? allScopes.join(' ')).split(' ').filter(Boolean);
-        if (requested.some((s) => !allScopes.includes(s as Scope))) return fail('invalid_scope', 'Unknown scope.');
-        const resource = q.get('resource') ?? `${iss}/mcp`;
-        if (resource !== `${iss}/mcp`) return fail('invalid_target', `resource must be ${iss}/mcp.`);
+    on<AuthorizeData, { 302: undefined } & { 400: AuthorizeErrors[400] | string } & Omit<AuthorizeErrors, 400>>('get', '/authorize', ({ url }) => {
+      const q = url.searchParams;
+      const clientId = q.get('client_id');
+      if (!clientId) return oauthError(400, 'invalid_request', "Invalid request: query must have required property 'client_id'.");
+      const client = state.clients.get(clientId);
+      const registered = client?.redirect_uris ?? [];
+      const given = q.get('redirect_uri');
+      const redirectUri = given === null ? (registered.length === 1 ? registered[0] : undefined) : registered.find((r) => redirectMatches(r, given)) && given;
+      // Never redirect to an unverified URI: show an error page instead (RFC 6749 §4.1.2.1).
+      if (!client || !redirectUri) {
+        const message = client ? 'The redirect URI is not registered for this application.' : 'This application is not registered with ReminderIt.';
+        return { status: 400, body: htmlPage('Authorization error', message), headers: { 'Content-Type': 'text/html; charset=utf-8' } };
+      }
+      const iss = url.origin;
+      const fail = (error: string, description: string) => ({
+        status: 302 as const,
+        headers: { Location: redirectWith(redirectUri, { error, error_description: description, state: q.get('state') ?? undefined, iss }) },
+      });
+      if (q.get('response_type') !== 'code') return fail('unsupported_response_type', 'response_type must be code.');
+      const challenge = q.get('code_challenge');
+      if (!challenge || q.get('code_challenge_method') !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256.');
+      const requested = (q.get('scope') ?? allScopes.join(' ')).split(' ').filter(Boolean);
+      if (requested.some((s) => !allScopes.includes(s as Scope))) return fail('invalid_scope', 'Unknown scope.');
+      const resource = q.get('resource') ?? `${iss}/mcp`;
+      if (resource !== `${iss}/mcp`) return fail('invalid_target', `resource must be ${iss}/mcp.`);
 
-        const target = new URL(redirectUri);
-        const pending: ConsentRequest = {
-          request_id: `pr_${randomToken(24)}`,
-          client: {
-            client_id: client.client_id,
-            client_name: client.client_name ?? null,
-            label: labelFor(client, redirectUri),
-            metadata_document_host: null,
-          },
-          redirect_uri: redirectUri,
-          redirect_host: target.host,
-          is_loopback: isLoopback(target),
-          scopes: requested.map((name) => ({ name: name as Scope, description: scopeDescriptions[name as Scope] })),
-          resource,
-          expires_at: new Date(Date.now() + REQUEST_TTL_MS).toISOString(),
-        };
-        state.pendingRequests.set(pending.request_id, pending);
-        state.authorizations.set(pending.request_id, { state: q.get('state') ?? undefined, codeChallenge: challenge });
-        const consentPath = `/consent?request_id=${pending.request_id}`;
-        const location = state.session ? consentPath : `/login?next=${encodeURIComponent(consentPath)}`;
-        return { status: 302, headers: { Location: location } };
-      },
-    ),
+      const target = new URL(redirectUri);
+      const pending: ConsentRequest = {
+        request_id: `pr_${randomToken(24)}`,
+        client: {
+          client_id: client.client_id,
+          client_name: client.client_name ?? null,
+          label: labelFor(client, redirectUri),
+          metadata_document_host: null,
+        },
+        redirect_uri: redirectUri,
+        redirect_host: target.host,
+        is_loopback: isLoopback(target),
+        scopes: requested.map((name) => ({ name: name as Scope, description: scopeDescriptions[name as Scope] })),
+        resource,
+        expires_at: new Date(Date.now() + REQUEST_TTL_MS).toISOString(),
+      };
+      state.pendingRequests.set(pending.request_id, pending);
+      state.authorizations.set(pending.request_id, { state: q.get('state') ?? undefined, codeChallenge: challenge });
+      const consentPath = `/consent?request_id=${pending.request_id}`;
+      const location = state.session ? consentPath : `/login?next=${encodeURIComponent(consentPath)}`;
+      return { status: 302, headers: { Location: location } };
+    }),
 
     on<TokenData, TokenResponses & TokenErrors>('post', '/token', async ({ request, url }) => {
       const form = await readForm(request);

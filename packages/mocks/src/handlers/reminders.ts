@@ -15,7 +15,7 @@ import type {
   Reminder,
 } from '@reminderit/sdk';
 import { bearerKey } from '../auth.ts';
-import { isRecord, oauthError, readJson, type Router } from '../respond.ts';
+import { isRecord, oauthError, type Router, readJson } from '../respond.ts';
 import { type MockState, randomId } from '../state.ts';
 
 const PHONE = /^\+[1-9][0-9]{1,14}$/;
@@ -108,7 +108,8 @@ export function reminderHandlers(on: Router, state: MockState) {
       if ('error' in auth) return auth.error;
       const body = await readJson(request);
       const reminder = isRecord(body) ? newReminder(body) : undefined;
-      if (!reminder) return oauthError(400, 'invalid_request', 'Invalid request: text, a future due_at with a UTC offset, channel and an E.164 phone_number are required.');
+      if (!reminder)
+        return oauthError(400, 'invalid_request', 'Invalid request: text, a future due_at with a UTC offset, channel and an E.164 phone_number are required.');
       state.reminders.push(reminder);
       return { status: 201, body: reminder };
     }),

@@ -1,8 +1,8 @@
 // `create_reminder`: schedule a reminder call for the key owner. Needs reminders:write. Same rules and same
 // stored rows as POST /v1/reminders.
 import { z } from 'zod';
-import { createReminder as storeReminder } from '../../reminders/reminder-store.ts';
 import { reminderBody } from '../../reminders/reminder-body.ts';
+import { createReminder as storeReminder } from '../../reminders/reminder-store.ts';
 import { newReminderChannel, newReminderDueAt, newReminderPhone, newReminderText, reminderObject } from './reminder-schema.ts';
 import { defineTool, structuredResult } from './tool.ts';
 

@@ -1,8 +1,8 @@
 // `list_reminders`: one page of the key owner's reminders, upcoming or past. Needs reminders:read. Same
 // pages and cursors as GET /v1/reminders.
 import { z } from 'zod';
-import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../../reminders/reminder-rules.ts';
 import { reminderBody } from '../../reminders/reminder-body.ts';
+import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../../reminders/reminder-rules.ts';
 import { listReminders as storeList } from '../../reminders/reminder-store.ts';
 import { reminderObject } from './reminder-schema.ts';
 import { defineTool, structuredResult } from './tool.ts';

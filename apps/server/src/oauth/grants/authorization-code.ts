@@ -7,7 +7,7 @@ import { safeEqual, sha256Base64Url } from '../../crypto.ts';
 import { invalidGrant, invalidRequest, invalidTarget } from '../../errors.ts';
 import { findKeyIdByCodeHash, mintKey, revokeKey } from '../../keys/key-store.ts';
 import type { OAuthClientRow } from '../../store/db/schema.ts';
-import { type CodeGrant, recordExchange, takeCode, type TakenCode } from '../authorization-codes.ts';
+import { type CodeGrant, recordExchange, type TakenCode, takeCode } from '../authorization-codes.ts';
 import type { Grant } from './grant.ts';
 
 /** RFC 7636 §4.1: 43–128 characters of [A-Z a-z 0-9 - . _ ~]. */

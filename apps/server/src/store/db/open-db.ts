@@ -7,11 +7,11 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { DEFAULT_STORAGE_TIMEOUT_MS, withDeadline } from '../storage-unavailable.ts';
 import { isPostgresOutage, pgliteWithDeadlines, postgresWithDeadlines } from './deadlines.ts';
@@ -57,9 +57,7 @@ const MIGRATION_LOCK_KEY = 7_261_337_042;
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_STORAGE_TIMEOUT_MS;
-  return opts.databaseUrl
-    ? openPostgres(opts.databaseUrl, timeoutMs)
-    : openPglite(opts.dataDir ?? null, opts.loadDataDir, timeoutMs);
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, timeoutMs) : openPglite(opts.dataDir ?? null, opts.loadDataDir, timeoutMs);
 }
 
 async function openPostgres(url: string, timeoutMs: number): Promise<Database> {
@@ -103,20 +101,20 @@ async function openPglite(dataDir: string | null, loadDataDir: Blob | undefined,
   try {
     await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder });
     const db = drizzlePglite({ client: pgliteWithDeadlines(client, timeoutMs), schema });
-    return handle(db, 'pglite', () => client.close(), timeoutMs, () => false);
+    return handle(
+      db,
+      'pglite',
+      () => client.close(),
+      timeoutMs,
+      () => false,
+    );
   } catch (err) {
     await client.close().catch(() => {});
     throw err;
   }
 }
 
-function handle(
-  db: Db,
-  kind: Database['kind'],
-  end: () => Promise<void>,
-  timeoutMs: number,
-  isOutage: (err: unknown) => boolean,
-): Database {
+function handle(db: Db, kind: Database['kind'], end: () => Promise<void>, timeoutMs: number, isOutage: (err: unknown) => boolean): Database {
   let closing: Promise<void> | undefined;
   return {
     db,

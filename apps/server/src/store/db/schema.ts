@@ -5,16 +5,7 @@
  * Secrets are never stored: API keys and client secrets are kept as SHA-256 hex digests only.
  */
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  check,
-  index,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { bigint, check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -30,24 +21,28 @@ export const users = pgTable('users', {
  * OAuth clients: from dynamic client registration (RFC 7591; `id` is the issued `client_id`) or from a Client
  * ID Metadata Document (`id` is the document's https URL; the row mirrors the last validated document).
  */
-export const oauthClients = pgTable('oauth_clients', {
-  id: text('id').primaryKey(),
-  /** SHA-256 hex of the client secret; null for public clients (`token_endpoint_auth_method: none`). */
-  secretHash: text('secret_hash'),
-  clientName: text('client_name'),
-  /** Display label given to keys minted for this client, e.g. "Claude (web connector)". */
-  label: text('label').notNull(),
-  redirectUris: jsonb('redirect_uris').$type<string[]>().notNull(),
-  tokenEndpointAuthMethod: text('token_endpoint_auth_method').notNull(),
-  /** The registered client metadata as echoed back in the registration response (RFC 7591 §3.2.1). */
-  metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull(),
-  createdAt: createdAt(),
-  /**
-   * Last /authorize, /token or /revoke by this client, written at most once a day (oauth/client-expiry.ts): a
-   * client unused for 90 days is expired and swept.
-   */
-  lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index('oauth_clients_last_used_at_idx').on(t.lastUsedAt)]);
+export const oauthClients = pgTable(
+  'oauth_clients',
+  {
+    id: text('id').primaryKey(),
+    /** SHA-256 hex of the client secret; null for public clients (`token_endpoint_auth_method: none`). */
+    secretHash: text('secret_hash'),
+    clientName: text('client_name'),
+    /** Display label given to keys minted for this client, e.g. "Claude (web connector)". */
+    label: text('label').notNull(),
+    redirectUris: jsonb('redirect_uris').$type<string[]>().notNull(),
+    tokenEndpointAuthMethod: text('token_endpoint_auth_method').notNull(),
+    /** The registered client metadata as echoed back in the registration response (RFC 7591 §3.2.1). */
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    /**
+     * Last /authorize, /token or /revoke by this client, written at most once a day (oauth/client-expiry.ts): a
+     * client unused for 90 days is expired and swept.
+     */
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('oauth_clients_last_used_at_idx').on(t.lastUsedAt)],
+);
 
 /**
  * API keys. An OAuth access token *is* an API key. Only the SHA-256 of the secret is stored, plus a

@@ -5,7 +5,7 @@
  * Expiry is judged against the injected clock on every access, so a `ManualClock` can expire entries; expired
  * entries are also swept on writes (amortized O(1) per write) so memory stays bounded by the live entries.
  */
-import { systemClock, type Clock } from '../../clock.ts';
+import { type Clock, systemClock } from '../../clock.ts';
 import { assertTtl, type Kv, type KvErrorHandler } from './kv.ts';
 
 interface Entry {

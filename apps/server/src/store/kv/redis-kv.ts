@@ -56,8 +56,7 @@ async function connectClient(
 ): Promise<Client> {
   let connected = false;
   const client = make({
-    reconnectStrategy: (retries, cause) =>
-      connected ? Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS) + Math.floor(Math.random() * 100) : cause,
+    reconnectStrategy: (retries, cause) => (connected ? Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS) + Math.floor(Math.random() * 100) : cause),
     connectTimeout: timeoutMs,
   });
   // Without an 'error' listener, a dropped connection would be thrown as an uncaught exception.
@@ -89,11 +88,7 @@ export class RedisKv implements Kv {
   /** Connects to `url`; rejects if the server cannot be reached. */
   static async connect({ url, prefix = '', onError, timeoutMs = DEFAULT_STORAGE_TIMEOUT_MS }: RedisKvOptions): Promise<RedisKv> {
     const report = safeHandler(onError);
-    const client = await connectClient(
-      (socket) => createClient({ url, socket, disableOfflineQueue: true }),
-      report,
-      timeoutMs,
-    );
+    const client = await connectClient((socket) => createClient({ url, socket, disableOfflineQueue: true }), report, timeoutMs);
     return new RedisKv(client, prefix, report, timeoutMs);
   }
 
@@ -104,9 +99,7 @@ export class RedisKv implements Kv {
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
     assertTtl(ttlMs);
-    const reply = await this.#call(() =>
-      this.#client.set(this.#name(key), value, { expiration: { type: 'PX', value: ttlMs }, condition: 'NX' }),
-    );
+    const reply = await this.#call(() => this.#client.set(this.#name(key), value, { expiration: { type: 'PX', value: ttlMs }, condition: 'NX' }));
     return reply !== null; // 'OK' when stored, null when the key existed
   }
 
@@ -121,17 +114,15 @@ export class RedisKv implements Kv {
   async swap(key: string, value: string, ttlMs: number): Promise<string | null> {
     assertTtl(ttlMs);
     // One command (Redis >= 6.2: SET ... GET), so atomic across every instance.
-    return this.#call(() =>
-      this.#client.set(this.#name(key), value, { expiration: { type: 'PX', value: ttlMs }, GET: true }),
-    ) as Promise<string | null>;
+    return this.#call(() => this.#client.set(this.#name(key), value, { expiration: { type: 'PX', value: ttlMs }, GET: true })) as Promise<string | null>;
   }
 
   async swapIfPresent(key: string, value: string, ttlMs: number): Promise<string | null> {
     assertTtl(ttlMs);
     // One command (Redis >= 6.2: SET ... XX GET): nil and nothing stored when the key is absent.
-    return this.#call(() =>
-      this.#client.set(this.#name(key), value, { expiration: { type: 'PX', value: ttlMs }, condition: 'XX', GET: true }),
-    ) as Promise<string | null>;
+    return this.#call(() => this.#client.set(this.#name(key), value, { expiration: { type: 'PX', value: ttlMs }, condition: 'XX', GET: true })) as Promise<
+      string | null
+    >;
   }
 
   async del(key: string): Promise<void> {
@@ -215,12 +206,8 @@ export class RedisKv implements Kv {
 
   #subscriberClient(): Promise<Client> {
     if (this.#closing) return Promise.reject(new Error('RedisKv is closed'));
-    this.#subscriber ??= connectClient(
-      (socket) => this.#client.duplicate({ socket }),
-      this.#onError,
-      this.#timeoutMs,
-    ).then(
-      (subscriber) => {
+    this.#subscriber ??= connectClient((socket) => this.#client.duplicate({ socket }), this.#onError, this.#timeoutMs)
+      .then((subscriber) => {
         // Live from now until the connection drops; a reconnect (node-redis resubscribes) starts a new epoch.
         this.#epoch++;
         this.#subscriberLive = true;
@@ -235,13 +222,11 @@ export class RedisKv implements Kv {
           this.#subscriberLive = true;
         });
         return subscriber;
-      },
-    ).catch(
-      (err: unknown) => {
+      })
+      .catch((err: unknown) => {
         this.#subscriber = null; // let the next subscribe try again
         throw err;
-      },
-    );
+      });
     return this.#subscriber;
   }
 
