@@ -4,15 +4,7 @@
 // client_id. The document is served over https from 127.0.0.1 (the SDK accepts only https URLs) with a throw-away
 // certificate the server is told to trust; CIMD_ALLOW_LOOPBACK_HTTP lets the server fetch from loopback.
 import { randomBytes } from 'node:crypto';
-import {
-  Client,
-  type OAuthClientInformationMixed,
-  type OAuthClientMetadata,
-  type OAuthClientProvider,
-  type OAuthTokens,
-  StreamableHTTPClientTransport,
-  UnauthorizedError,
-} from '@modelcontextprotocol/client';
+import { Client, type OAuthClientMetadata, type OAuthClientProvider, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
 import { createClient, decideConsent, getConsentRequest, signUp } from '@reminderit/sdk';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -21,6 +13,7 @@ import { cookieFetch } from './support/cookie-fetch.ts';
 import { type DocumentServer, json, startDocumentServer } from './support/document-server.ts';
 import { CLAUDE_CALLBACK } from './support/flow.ts';
 import { type ListeningTestApp, listenTestApp } from './support/listening-app.ts';
+import { InMemoryOAuthClientStorage } from './support/oauth-client-storage.ts';
 
 let docs: DocumentServer;
 let t: ListeningTestApp;
@@ -50,17 +43,13 @@ afterAll(async () => {
 });
 
 /** OAuth state in memory + a scripted user who signs up and allows on the consent page. */
-class MetadataDocumentProvider implements OAuthClientProvider {
+class MetadataDocumentProvider extends InMemoryOAuthClientStorage implements OAuthClientProvider {
   readonly clientMetadataUrl: string;
-  #client: OAuthClientInformationMixed | undefined;
-  #tokens: OAuthTokens | undefined;
-  #verifier = '';
-  #state = '';
-  #discovery: unknown;
   callback: URL | undefined;
   consentClient: unknown;
 
   constructor(clientMetadataUrl: string) {
+    super();
     this.clientMetadataUrl = clientMetadataUrl;
   }
   get redirectUrl() {
@@ -68,34 +57,6 @@ class MetadataDocumentProvider implements OAuthClientProvider {
   }
   get clientMetadata(): OAuthClientMetadata {
     return { client_name: 'Claude', redirect_uris: [CLAUDE_CALLBACK], token_endpoint_auth_method: 'none' };
-  }
-  state() {
-    this.#state = randomBytes(16).toString('base64url');
-    return this.#state;
-  }
-  clientInformation() {
-    return this.#client;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.#client = info;
-  }
-  tokens() {
-    return this.#tokens;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.#tokens = tokens;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.#verifier = verifier;
-  }
-  codeVerifier() {
-    return this.#verifier;
-  }
-  saveDiscoveryState(state: unknown) {
-    this.#discovery = state;
-  }
-  discoveryState() {
-    return this.#discovery as never;
   }
 
   async redirectToAuthorization(authorizeUrl: URL): Promise<void> {
@@ -117,7 +78,7 @@ class MetadataDocumentProvider implements OAuthClientProvider {
       headers: { 'X-CSRF-Token': session.csrf_token },
     });
     const callback = new URL(outcome.redirect_to); // claude.ai is not reachable: the query is what it would get
-    expect(callback.searchParams.get('state')).toBe(this.#state);
+    expect(callback.searchParams.get('state')).toBe(this.lastState);
     expect(callback.searchParams.get('iss')).toBe(t.base);
     this.callback = callback;
   }

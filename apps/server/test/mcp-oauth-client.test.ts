@@ -14,12 +14,13 @@ import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2, Unaut
 import { type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { OAuthClientMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { createClient, decideConsent, getConsentRequest, listApiKeys, type Reminder, type ReminderPage, signUp } from '@reminderit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieFetch } from './support/cookie-fetch.ts';
 import { CLAUDE_CALLBACK } from './support/flow.ts';
 import { type ListeningTestApp, listenTestApp } from './support/listening-app.ts';
+import { InMemoryOAuthClientStorage } from './support/oauth-client-storage.ts';
 
 /** What the user's browser saw on its way through sign-up and consent, for assertions. */
 interface BrowserVisit {
@@ -34,21 +35,17 @@ interface BrowserVisit {
  * CSRF token) and follows `redirect_to` to the client's callback, then checks `state` and `iss`
  * (RFC 9207; the SDK leaves it to the application) before keeping the code.
  */
-class ScriptedOAuthProvider implements OAuthClientProvider {
+class ScriptedOAuthProvider extends InMemoryOAuthClientStorage implements OAuthClientProvider {
   readonly #issuer: string;
   readonly #metadata: OAuthClientMetadata;
   readonly #receiveCallback: (redirectTo: string) => Promise<URL>;
-  #client: OAuthClientInformationMixed | undefined;
-  #tokens: OAuthTokens | undefined;
-  #verifier = '';
-  #state = '';
-  #discovery: unknown;
   code: string | undefined;
   visit: BrowserVisit | undefined;
   /** The user's browser after consent (its session cookie opens the API Keys page). */
   browser: ReturnType<typeof cookieFetch> | undefined;
 
   constructor(opts: { issuer: string; metadata: OAuthClientMetadata; receiveCallback: (redirectTo: string) => Promise<URL> }) {
+    super();
     this.#issuer = opts.issuer;
     this.#metadata = opts.metadata;
     this.#receiveCallback = opts.receiveCallback;
@@ -59,35 +56,6 @@ class ScriptedOAuthProvider implements OAuthClientProvider {
   }
   get clientMetadata(): OAuthClientMetadata {
     return this.#metadata;
-  }
-  state(): string {
-    this.#state = randomBytes(16).toString('base64url');
-    return this.#state;
-  }
-  clientInformation() {
-    return this.#client;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.#client = info;
-  }
-  tokens() {
-    return this.#tokens;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.#tokens = tokens;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.#verifier = verifier;
-  }
-  codeVerifier() {
-    return this.#verifier;
-  }
-  /** v2 clients keep the discovered authorization server for the callback leg (SEP-2352). */
-  saveDiscoveryState(state: unknown) {
-    this.#discovery = state;
-  }
-  discoveryState() {
-    return this.#discovery as never;
   }
 
   async redirectToAuthorization(authorizeUrl: URL): Promise<void> {
@@ -115,7 +83,7 @@ class ScriptedOAuthProvider implements OAuthClientProvider {
 
     // The browser follows the redirect to the client's callback, which hands the query to the client.
     const callback = await this.#receiveCallback(outcome.redirect_to);
-    expect(callback.searchParams.get('state')).toBe(this.#state);
+    expect(callback.searchParams.get('state')).toBe(this.lastState);
     expect(callback.searchParams.get('iss')).toBe(this.#issuer);
     this.code = callback.searchParams.get('code') ?? undefined;
     this.visit = {
