@@ -2,6 +2,7 @@
 // each answer: served as in good times, or 503 temporarily_unavailable + Retry-After; never 401, never slow.
 import { randomUUID } from 'node:crypto';
 import { createPkcePair } from '@reminderit/sdk';
+import { authorizeQuery, CLAUDE_CALLBACK } from '../support/flow.ts';
 
 export interface Fixture {
   baseUrl: string;
@@ -20,7 +21,7 @@ export interface Answer {
 }
 
 const PASSWORD = 'correct horse battery staple';
-export const REDIRECT = 'https://claude.ai/api/mcp/auth_callback';
+export const REDIRECT = CLAUDE_CALLBACK;
 /** What an endpoint answers when storage is fine. */
 export const SERVED: Record<string, number> = {
   '/mcp (valid key)': 200,
@@ -61,14 +62,7 @@ const probes: Record<string, Probe> = {
     ),
   '/authorize': async (f) => {
     const { codeChallenge } = await createPkcePair();
-    const q = new URLSearchParams({
-      response_type: 'code',
-      client_id: f.clientId,
-      redirect_uri: REDIRECT,
-      code_challenge: codeChallenge,
-      code_challenge_method: 'S256',
-      state: 's',
-    });
+    const q = authorizeQuery(f.clientId, codeChallenge);
     return fetch(`${f.baseUrl}/authorize?${q}`, { headers: { cookie: f.cookie }, redirect: 'manual' });
   },
   '/token': (f) =>
@@ -143,14 +137,7 @@ export async function obtainCode(f: Fixture): Promise<IssuedCode> {
     .join('; ');
   const { csrf_token: csrf } = (await login.json()) as { csrf_token: string };
   const { codeVerifier, codeChallenge } = await createPkcePair();
-  const q = new URLSearchParams({
-    response_type: 'code',
-    client_id: f.clientId,
-    redirect_uri: REDIRECT,
-    code_challenge: codeChallenge,
-    code_challenge_method: 'S256',
-    state: 's',
-  });
+  const q = authorizeQuery(f.clientId, codeChallenge);
   const authorized = await fetch(`${f.baseUrl}/authorize?${q}`, { headers: { cookie }, redirect: 'manual' });
   const location = authorized.headers.get('location');
   if (authorized.status !== 302 || !location) throw new Error(`authorize: ${authorized.status} ${await authorized.text()}`);
