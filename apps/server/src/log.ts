@@ -1,5 +1,6 @@
 // Logs never carry secrets: API keys, codes, passwords, session ids and Authorization headers are either
 // never logged (bodies and query strings are not) or redacted (headers).
+import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { type DestinationStream, type Logger, pino } from 'pino';
 
 export const REDACTED_PATHS = [
@@ -18,12 +19,16 @@ interface LoggedRequest {
   ip?: string;
 }
 
+/** Log lines are written in batches of at least this many bytes (or when LOG_FLUSH_MS has passed). */
+const LOG_BATCH_BYTES = 8 * 1024;
+/** The longest a line waits in the buffer when traffic is low. */
+const LOG_FLUSH_MS = 100;
+
 /**
- * Without a stream: stdout through an asynchronous destination (sonic-boom), so a request never waits for a
- * write to the pipe and lines written while one is in flight go out together. Lines are not held back when
- * traffic is low (no minimum length); `flushLogger` writes what is left before the process exits.
- * Per-request lines stay at info (Fastify's "incoming request" / "request completed", with the small `req`
- * serializer below): cheap this way, and operators keep them.
+ * Without a stream: stdout through an asynchronous destination (sonic-boom) that writes in batches — a request
+ * never waits for the pipe, and under load one write carries dozens of lines instead of one each (the write
+ * was ~13 % of a busy server's CPU). A line waits at most LOG_FLUSH_MS; `flushLogger` writes what is left
+ * before the process exits.
  */
 export function createLogger(level: string, stream?: DestinationStream): Logger {
   return pino(
@@ -35,8 +40,25 @@ export function createLogger(level: string, stream?: DestinationStream): Logger 
         req: (req: LoggedRequest) => ({ id: req.id, method: req.method, path: req.url.split('?', 1)[0], ip: req.ip }),
       },
     },
-    stream ?? pino.destination({ dest: 1, sync: false }),
+    stream ?? pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_MS }),
   );
+}
+
+/**
+ * One info line per request, when its response is done: method, path and client address (the `req` serializer
+ * above), status and how long it took — instead of Fastify's two (an "incoming request" line too, which
+ * doubled the logging cost). "incoming request" stays at debug (a request that hangs shows up); errors and
+ * stream failures are logged as Fastify logs them.
+ */
+export class OneLinePerRequest extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
 }
 
 /** Writes buffered log lines (asynchronous destination) before the process exits. */

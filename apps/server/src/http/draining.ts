@@ -20,12 +20,13 @@ export function answerWhileDraining(app: FastifyInstance): () => boolean {
   });
   // Node closes idle keep-alive connections once, when closing starts; one that turns idle later (its
   // in-flight response just sent) would hold the drain until its keep-alive timeout. Close those as they go.
-  app.addHook('onResponse', async () => {
+  app.addHook('onResponse', (_req, _reply, done) => {
     if (draining) setImmediate(() => app.server.closeIdleConnections());
+    done();
   });
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', (req, reply, done) => {
     // /readyz keeps its own contract (a 503 Readiness body while draining); storage closes only after the drain.
-    if (!draining || req.url.split('?', 1)[0] === READINESS_PATH) return;
+    if (!draining || req.url.split('?', 1)[0] === READINESS_PATH) return done();
     const err = temporarilyUnavailable('The server is shutting down; retry.', { 'retry-after': '1' });
     const { status, body, headers } = serializeError(err);
     return reply

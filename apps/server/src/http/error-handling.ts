@@ -3,7 +3,7 @@
 // a storage outage as 503 temporarily_unavailable, and anything else as an opaque 500 server_error — logged
 // here, never sent.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { invalidRequest, notFound, OAuthError, serializeError } from '../errors.ts';
+import { invalidRequest, OAuthError, serializeError } from '../errors.ts';
 import { isStorageUnavailable } from '../store/storage-unavailable.ts';
 import { setResponseHeaders } from './response-headers.ts';
 
@@ -15,10 +15,6 @@ export function installErrorHandling(app: FastifyInstance): void {
     else if (!known) req.log.error({ err }, 'unhandled error');
     const { status, body, headers } = serializeError(known ?? err);
     return reply.code(status).headers(headers).type('application/json; charset=utf-8').send(body);
-  });
-  app.setNotFoundHandler((_req, reply) => {
-    const { status, body, headers } = serializeError(notFound('No such endpoint.'));
-    return reply.code(status).headers(headers).send(body);
   });
 }
 

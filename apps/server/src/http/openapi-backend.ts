@@ -38,17 +38,12 @@ export class OpenApi31Backend extends OpenAPIBackend {
   }
 
   /**
-   * After openapi-backend's init, its router is compiled once: the operation list (which it rebuilds with
-   * lodash on every call, twice per request) is kept, and matching is a map lookup for literal paths and one
-   * precompiled pattern per templated path (it builds a RegExp per operation per request). The rules are
-   * openapi-backend's own (router.js matchOperation): an exact path with the method wins; otherwise the
-   * matching paths, most literal characters first, are searched for the method; no path → 404, no method
-   * → 405.
-   * Its parseRequest (three to four times per request) is compiled the same way (compileParseRequest).
+   * After openapi-backend's init, its parseRequest (three times per request: routing, validation, the coerced
+   * request) is compiled once per operation (compileParseRequest). Routing itself is Fastify's
+   * (http/spec-router.ts: one route per operation).
    */
   override async init() {
     await super.init();
-    compileRouter(this.router);
     compileParseRequest(this.router);
     return this;
   }
@@ -57,62 +52,6 @@ export class OpenApi31Backend extends OpenAPIBackend {
   override validateDefinition() {
     return this.document;
   }
-}
-
-interface Template {
-  pattern: RegExp;
-  /** Literal characters of the path template (openapi-backend's specificity order). */
-  specificity: number;
-  operations: Map<string, Operation>;
-}
-
-function compileRouter(router: OpenAPIRouter): void {
-  const operations = router.getOperations();
-  const exact = new Map<string, Map<string, Operation>>();
-  const templates = new Map<string, Template>();
-  for (const op of operations) {
-    const byMethod = exact.get(op.path) ?? new Map<string, Operation>();
-    exact.set(op.path, byMethod);
-    if (!byMethod.has(op.method)) byMethod.set(op.method, op);
-    let template = templates.get(op.path);
-    if (!template) {
-      const pattern = op.path
-        .replace(/\{[^}]+\}/g, '\0')
-        .split('\0')
-        .map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-        .join('[^/]+');
-      template = { pattern: new RegExp(`^${pattern}$`), specificity: op.path.replace(/\{.*?\}/g, '').length, operations: new Map() };
-      templates.set(op.path, template);
-    }
-    if (!template.operations.has(op.method)) template.operations.set(op.method, op);
-  }
-  // Stable sort, as lodash's orderBy: equally specific paths keep their order in the document.
-  const ordered = [...templates.values()].sort((a, b) => b.specificity - a.specificity);
-  const byId = new Map(operations.map((op) => [op.operationId, op]));
-
-  // Private in its typings; the same check its own matchOperation makes first.
-  const underApiRoot = (path: string) => (router as unknown as { isUnderApiRoot(p: string): boolean }).isUnderApiRoot(path);
-  router.getOperations = () => operations;
-  router.getOperation = (operationId: string) => byId.get(operationId);
-  router.matchOperation = ((req: Request, strict?: boolean) => {
-    const normalized = router.normalizeRequest(req);
-    if (!underApiRoot(normalized.path)) {
-      if (strict) throw Error('404-notFound: no route matches request');
-      return undefined;
-    }
-    const path = router.normalizePath(normalized.path);
-    const hit = exact.get(path)?.get(normalized.method);
-    if (hit) return hit;
-    let pathMatched = false;
-    for (const template of ordered) {
-      if (!template.pattern.test(path)) continue;
-      pathMatched = true;
-      const op = template.operations.get(normalized.method);
-      if (op) return op;
-    }
-    if (strict) throw Error(pathMatched ? '405-methodNotAllowed: this method is not registered for the route' : '404-notFound: no route matches request');
-    return undefined;
-  }) as OpenAPIRouter['matchOperation'];
 }
 
 /** A JSON-like value copied as lodash's cloneDeep copies it (plain objects and arrays deep, the rest as is). */

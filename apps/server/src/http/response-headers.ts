@@ -17,5 +17,8 @@ export function setResponseHeaders(reply: FastifyReply): void {
 
 /** Every routed response; http/error-handling.ts calls setResponseHeaders for errors raised before routing. */
 export function installResponseHeaders(app: FastifyInstance): void {
-  app.addHook('onSend', async (_req, reply) => setResponseHeaders(reply));
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    setResponseHeaders(reply);
+    done(null, payload);
+  });
 }

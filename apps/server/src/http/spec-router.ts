@@ -1,5 +1,5 @@
-// Every request goes through the contract: openapi-backend routes it to an operation and validates path,
-// query, headers and body against openapi/openapi.yaml before any handler runs.
+// Every request goes through the contract: each operation of openapi/openapi.yaml is a route, and path, query,
+// headers and body are validated against it (openapi-backend's compiled validators) before any handler runs.
 
 import { specPath } from '@reminderit/openapi/path';
 import type { OAuthErrorCode } from '@reminderit/sdk';
@@ -11,9 +11,6 @@ import { OpenApi31Backend } from './openapi-backend.ts';
 import type { AnyOperationHandler, RawResult } from './operation.ts';
 import { sendResult } from './send.ts';
 import { findUnstorableString } from './storable-strings.ts';
-
-/** Extra arguments openapi-backend hands to every hook and handler. */
-type Args = [req: FastifyRequest, reply: FastifyReply, apiRequest: ApiRequest];
 
 /** Vendor extension: RFC 6749 §3.1/§3.2 — the endpoint MUST ignore unrecognized request parameters. */
 const IGNORE_UNKNOWN = 'x-ignore-unknown-parameters';
@@ -68,93 +65,134 @@ export interface SpecRouterOptions {
  * operation that lists none (GET /mcp: 401 or 405) reads no input, so there is nothing to validate
  * (RFC 9110 §15.5.6: the method is refused whatever the request carries). Bodies are always validated.
  */
-const validates = (c: Context): boolean => c.operation === undefined || c.operation.requestBody !== undefined || '400' in (c.operation.responses ?? {});
+const validates = (operation: SpecOperation): boolean => operation.requestBody !== undefined || '400' in (operation.responses ?? {});
 
-export async function createSpecRouter(handlers: Record<string, AnyOperationHandler>, options: SpecRouterOptions = {}) {
+/** One operation of the contract, with everything its requests need worked out once, at start. */
+interface CompiledOperation {
+  operation: SpecOperation;
+  handler: AnyOperationHandler | undefined;
+  validates: boolean;
+  /** The operation's security requirements (global ones included by openapi-backend) and the schemes they name. */
+  requirements: Record<string, unknown>[];
+  schemes: string[];
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/**
+ * Registers one Fastify route per operation of the contract (Fastify's radix-tree router does the matching,
+ * once per request), a 405 route per path for the methods the path does not declare, and the not-found
+ * handler (the consent app's pages, then 404). openapi-backend loads the document and compiles the
+ * validators (OpenApi31Backend); each request then runs the steps of its `handleRequest` in the same order
+ * — routing, request-shape checks, security, validation (then the coerced request), the pre-handler check,
+ * the handler — without its per-request lodash work.
+ */
+export async function routeThroughSpec(app: FastifyInstance, handlers: Record<string, AnyOperationHandler>, options: SpecRouterOptions = {}) {
   const security = options.security ?? DEFAULT_SECURITY;
-  const operationHandlers = Object.fromEntries(
-    Object.entries(handlers).map(([operationId, handler]) => [
-      operationId,
-      (c: Context, req: FastifyRequest, reply: FastifyReply) =>
-        handler({
-          body: c.request.requestBody,
-          query: c.request.query,
-          path: c.request.params,
-          headers: req.headers,
-          auth: authFromContext(c),
-          raw: req,
-          reply,
-        }),
-    ]),
-  );
-  const api = new OpenApi31Backend({
-    definition: specPath,
-    strict: true,
-    coerceTypes: true,
-    validate: validates,
-    handlers: {
-      ...operationHandlers,
-      postRoutingHandler: (c: Context, ...[req, , apiRequest]: Args) => {
-        if (c.operation) checkRequestShape(c, req, apiRequest, validates(c));
-      },
-      notFound: async (_c: Context, req: FastifyRequest, reply: FastifyReply): Promise<RawResult> => {
-        if (options.fallback && (await options.fallback(req, reply))) return { status: 200, sent: true };
-        throw notFound('No such endpoint.');
-      },
-      // RFC 9110 §15.5.6: a 405 lists the methods the resource does support.
-      methodNotAllowed: (_c: Context, ...[, , apiRequest]: Args) => {
-        throw methodNotAllowed('Method not allowed on this endpoint.', { allow: allowedMethods(api, apiRequest.path) });
-      },
-      validationFail: (c: Context) => {
-        const errors = c.validation.errors ?? [];
-        // RFC 7591 §3.2.2: a redirect_uris problem anywhere in the body decides the registration error.
-        const members = errors.map((e) => memberOf(e));
-        throw refusal(c, describeValidationErrors(errors), members.find((m) => m === 'redirect_uris') ?? members[0]);
-      },
-      // A secured operation whose security requirement no registered handler satisfied (RFC 6750 §3).
-      unauthorizedHandler: (c: Context, req: FastifyRequest) => {
-        throw security.unauthorized(c, req);
-      },
-      preOperationHandler: (c: Context, req: FastifyRequest) => {
-        security.beforeHandler?.(c, req, authFromContext(c));
-      },
-      notImplemented: (c: Context) => {
-        throw notImplemented(`${c.operation.operationId} is not implemented yet.`);
-      },
-    },
-    securityHandlers: security.handlers,
-  });
+  const api = new OpenApi31Backend({ definition: specPath, strict: true, coerceTypes: true, validate: true });
   await api.init();
-  return api;
-}
+  const { router, validator } = api;
 
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-
-function allowedMethods(api: OpenApi31Backend, path: string): string {
-  const allowed = METHODS.filter((method) => api.router.matchOperation({ method, path, headers: {} }) !== undefined);
-  return (allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed).join(', ');
-}
-
-/** Registers the catch-all route that hands each request to the spec router. */
-export async function routeThroughSpec(app: FastifyInstance, handlers: Record<string, AnyOperationHandler>, options?: SpecRouterOptions) {
-  const api = await createSpecRouter(handlers, options);
+  const byPath = new Map<string, Set<string>>();
+  for (const operation of router.getOperations() as SpecOperation[]) {
+    const method = operation.method.toUpperCase();
+    byPath.set(operation.path, (byPath.get(operation.path) ?? new Set()).add(method));
+    const requirements = (operation.security ?? []) as Record<string, unknown>[];
+    const compiled: CompiledOperation = {
+      operation,
+      handler: operation.operationId === undefined ? undefined : handlers[operation.operationId],
+      validates: validates(operation),
+      requirements,
+      schemes: [...new Set(requirements.flatMap((r) => Object.keys(r)))],
+    };
+    app.route({ method, url: fastifyPath(operation.path), handler: (req, reply) => serve(compiled, req, reply) });
+  }
+  // RFC 9110 §15.5.6: a 405 lists the methods the resource does support.
+  for (const [path, declared] of byPath) {
+    const allow = (declared.has('GET') ? [...declared, 'HEAD'] : [...declared]).join(', ');
+    const others = METHODS.filter((m) => !declared.has(m));
+    if (others.length === 0) continue;
+    app.route({
+      method: others,
+      url: fastifyPath(path),
+      handler: async () => {
+        throw methodNotAllowed('Method not allowed on this endpoint.', { allow });
+      },
+    });
+  }
+  app.setNotFoundHandler(async (req, reply) => {
+    if (options.fallback && (await options.fallback(req, reply))) return reply;
+    throw notFound('No such endpoint.');
+  });
   // Unknown media types reach the router as raw bytes, so the contract (not Fastify) decides: 415.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.route({
-    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    url: '/*',
-    handler: async (req, reply) => {
-      const apiRequest: ApiRequest = {
-        method: req.method === 'HEAD' ? 'GET' : req.method,
-        path: req.url.split('?', 1)[0] ?? '/',
-        query: { ...(req.query as Record<string, string | string[]>) },
-        headers: req.headers as ApiRequest['headers'],
-        body: req.body,
-      };
-      const result = (await api.handleRequest(apiRequest, req, reply, apiRequest)) as RawResult;
-      return sendResult(reply, result);
-    },
-  });
+
+  async function serve(op: CompiledOperation, req: FastifyRequest, reply: FastifyReply) {
+    const apiRequest: ApiRequest = {
+      method: op.operation.method,
+      path: req.url.split('?', 1)[0] ?? '/',
+      query: { ...(req.query as Record<string, string | string[]>) },
+      headers: req.headers as ApiRequest['headers'],
+      body: req.body,
+    };
+    const c = { api, operation: op.operation, request: router.parseRequest(apiRequest, op.operation) } as Context;
+    checkRequestShape(c, req, apiRequest, op.validates);
+    if (op.schemes.length > 0) await authenticate(op, c, req);
+    if (op.validates) {
+      c.validation = validator.validateRequest(apiRequest, op.operation);
+      if (c.validation.errors) throw validationFailure(c, c.validation.errors as AjvError[]);
+      c.request = router.parseRequest(c.validation.coerced, op.operation);
+    }
+    const auth = authFromContext(c);
+    security.beforeHandler?.(c, req, auth);
+    if (!op.handler) throw notImplemented(`${op.operation.operationId} is not implemented yet.`);
+    const result = (await op.handler({
+      body: c.request.requestBody,
+      query: c.request.query,
+      path: c.request.params,
+      headers: req.headers,
+      auth,
+      raw: req,
+      reply,
+    })) as RawResult;
+    return sendResult(reply, result);
+  }
+
+  /**
+   * OpenAPI 3.1 §4.8.30 (Security Requirement Object): one requirement of the list must be met, and every
+   * scheme of that requirement. A scheme's handler returns its principal or a falsy value; a handler that
+   * throws (storage down) fails its scheme and the error is kept, so the refusal can tell an outage (503) from
+   * a bad credential (401).
+   */
+  async function authenticate(op: CompiledOperation, c: Context, req: FastifyRequest) {
+    const results: Record<string, unknown> = {};
+    await Promise.all(
+      op.schemes.map(async (name) => {
+        const handler = security.handlers[name];
+        try {
+          results[name] = handler ? await handler(c, req) : undefined;
+        } catch (error) {
+          results[name] = { error: error || new Error('security handler rejected') };
+        }
+      }),
+    );
+    const met = (name: string) => {
+      const r = results[name];
+      return Boolean(r) && !(typeof r === 'object' && (r as { error?: unknown }).error);
+    };
+    const authorized = op.requirements.some((requirement) => Object.keys(requirement).every(met));
+    c.security = { ...results, authorized };
+    if (!authorized && op.requirements.length > 0) throw security.unauthorized(c, req);
+  }
+}
+
+/** `/api/consent/{requestId}` → `/api/consent/:requestId` (Fastify's path syntax). */
+const fastifyPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
+
+/** A request the contract refuses: RFC 7591 §3.2.2 — a redirect_uris problem anywhere in the body decides the registration error. */
+function validationFailure(c: Context, errors: readonly AjvError[]): OAuthError {
+  const members = errors.map((e) => memberOf(e));
+  return refusal(c, describeValidationErrors(errors), members.find((m) => m === 'redirect_uris') ?? members[0]);
 }
 
 /**

@@ -47,13 +47,13 @@ export function rebindingRefusal(
 
 export function installDnsRebindingGuard(app: FastifyInstance, config: Config): void {
   const hostnames = allowedHostnames(config);
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (!req.url.startsWith('/mcp')) return done();
     const path = req.url.split('?', 1)[0];
-    if (path !== '/mcp' && path !== '/mcp/') return;
+    if (path !== '/mcp' && path !== '/mcp/') return done();
     const refusal = rebindingRefusal(req, config, hostnames);
-    if (refusal) {
-      req.log.info({ origin: req.headers.origin, host: req.host }, 'mcp request refused: dns rebinding guard');
-      throw forbidden(refusal);
-    }
+    if (!refusal) return done();
+    req.log.info({ origin: req.headers.origin, host: req.host }, 'mcp request refused: dns rebinding guard');
+    done(forbidden(refusal));
   });
 }

@@ -52,7 +52,7 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     db,
     kv,
     clock,
-    logger: createLogger('info', sink),
+    logger: createLogger(config.logLevel, sink),
     clientMetadataFetch: { resolve: testResolver, ...opts.clientMetadataFetch },
   });
   checkResponsesAgainstSpec(app); // every response is validated against the spec; violations fail the test
