@@ -10,8 +10,10 @@
 //   `_meta` envelope and `Mcp-Method`/`Mcp-Name` validation, caching hints, JSON-RPC errors with the request id;
 // - 2025 revisions: a fresh stateless Streamable HTTP transport in JSON-response mode.
 // The SDK's own `isLegacyRequest` makes that routing decision, so it never disagrees with the handler. One
-// fresh server per request, bound to the key; no session ids, nothing kept between requests: any instance
-// behind the load balancer answers any request. Streaming (SSE) would only carry server-to-client requests
+// fresh server per request, bound to the key; no session ids, no client state kept between requests: any
+// instance behind the load balancer answers any request. The listing (`tools/list`, `server/discover`) is the
+// same for every caller, so the SDK's answer to each request shape is kept and replayed with the request's id
+// (listing-answers.ts). Streaming (SSE) would only carry server-to-client requests
 // and notifications, which a stateless server cannot correlate with a later POST anyway.
 //
 // A tool that hits a storage outage turns the whole request into 503 temporarily_unavailable + Retry-After
@@ -27,6 +29,7 @@ import { methodNotAllowed } from '../errors.ts';
 import { type OperationInput, operation, type RawResult } from '../http/operation.ts';
 import type { KeyAuth } from '../keys/bearer.ts';
 import { requireAudience, requireScopes } from '../keys/require-scope.ts';
+import { createListingAnswers } from './listing-answers.ts';
 import { createMcpServer } from './mcp-server.ts';
 import { createToleranceLog, decideEra, envelopeRevision, MODERN_REVISION } from './protocol-era.ts';
 import { scopesNeededBy } from './required-scopes.ts';
@@ -72,6 +75,7 @@ export function mcpHandlers(ctx: AppContext) {
     { legacy: 'reject' }, // responseMode 'auto': JSON, as no tool emits notifications
   );
   const logTolerance = createToleranceLog();
+  const listings = createListingAnswers();
 
   return {
     mcpRequest: operation<McpRequestData, McpRequestResponses & McpRequestErrors>(async (input) => {
@@ -80,6 +84,9 @@ export function mcpHandlers(ctx: AppContext) {
       const caller: Caller = { key, log: input.raw.log };
       const { headers, tolerated } = decideEra(input.body, forwardedHeaders(input.headers));
       if (tolerated) logTolerance(input.raw.log, key.clientId ?? key.keyId, tolerated);
+      const listing = listings.listingRequest(input.body, headers);
+      const kept = listing && listings.answer(listing);
+      if (kept) return kept;
       const request = new Request(ctx.config.mcpResource, { method: 'POST', headers });
       const legacy = await isLegacyRequest(request, input.body);
       const response = legacy
@@ -90,7 +97,9 @@ export function mcpHandlers(ctx: AppContext) {
       if (caller.outage) throw caller.outage.error;
       // A refusal is a JSON-RPC error only for a request that claims 2026-07-28 (envelope or header).
       const claimsModern = envelopeRevision(input.body) !== undefined || headers.get('mcp-protocol-version') === MODERN_REVISION;
-      return relay(response, !legacy && claimsModern);
+      const result = await relay(response, !legacy && claimsModern);
+      if (listing) listings.keep(listing, result);
+      return result;
     }),
 
     // Streamable HTTP lets a 2025 client open a server-to-client SSE stream with GET; a stateless server has

@@ -1,0 +1,68 @@
+// The answers to `tools/list` and `server/discover`, kept. Both are the same for every caller (the catalog is
+// built once at start; scopes are enforced on `tools/call`, not on the listing) and MCP 2026-07-28 marks them
+// `cacheScope: public` (tool-catalog.ts LIST_CACHE_HINT). So the MCP SDK answers the first request of each
+// shape — its headers and its body minus the JSON-RPC `id` — and later requests of that shape get the same
+// answer with their own `id` (JSON-RPC 2.0 §5: the response carries the request's id), byte for byte what the
+// SDK would have sent, without building a server and a transport per request. Refusals, errors and every
+// other method go through the SDK each time. The answers change only with a deployment (a new process).
+import type { RawResult } from '../http/operation.ts';
+
+/** The methods whose answer depends on nothing but the request's shape. */
+const LISTING_METHODS = new Set(['tools/list', 'server/discover']);
+
+/** Distinct shapes kept (client names and versions vary the `_meta` envelope); the oldest goes first. */
+const MAX_SHAPES = 256;
+
+type JsonRpcId = string | number;
+
+interface KeptAnswer {
+  status: number;
+  contentType: string | undefined;
+  /** The SDK's response body, parsed; `id` is replaced on the way out. */
+  message: Record<string, unknown>;
+}
+
+export interface ListingRequest {
+  shape: string;
+  id: JsonRpcId;
+}
+
+function isRequestObject(body: unknown): body is { id: JsonRpcId; method: string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const { id, method } = body as { id?: unknown; method?: unknown };
+  return (typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id))) && typeof method === 'string';
+}
+
+export function createListingAnswers() {
+  const kept = new Map<string, KeptAnswer>();
+  return {
+    /** The request's shape, when it is a single listing request; undefined for anything else. */
+    listingRequest(body: unknown, headers: Headers): ListingRequest | undefined {
+      if (!isRequestObject(body) || !LISTING_METHODS.has(body.method)) return undefined;
+      const { id, ...rest } = body;
+      return { shape: JSON.stringify([[...headers], rest]), id };
+    },
+
+    /** The kept answer for this shape, with the request's id. */
+    answer(request: ListingRequest): RawResult | undefined {
+      const answer = kept.get(request.shape);
+      if (!answer) return undefined;
+      return { status: answer.status, contentType: answer.contentType, body: JSON.stringify({ ...answer.message, id: request.id }) };
+    },
+
+    /** Keeps the SDK's answer to `request` if it is a result (never an error or a refusal). */
+    keep(request: ListingRequest, result: RawResult): void {
+      if (result.status !== 200 || typeof result.body !== 'string') return;
+      let message: unknown;
+      try {
+        message = JSON.parse(result.body);
+      } catch {
+        return;
+      }
+      const m = message as Record<string, unknown> | null;
+      if (typeof m !== 'object' || m === null || m.id !== request.id || !('result' in m)) return;
+      if (kept.size >= MAX_SHAPES) kept.delete(kept.keys().next().value as string);
+      kept.set(request.shape, { status: result.status, contentType: result.contentType, message: m });
+    },
+  };
+}
