@@ -18,9 +18,13 @@ type JsonRpcId = string | number;
 interface KeptAnswer {
   status: number;
   contentType: string | undefined;
-  /** The SDK's response body, parsed; `id` is replaced on the way out. */
-  message: Record<string, unknown>;
+  /** The SDK's response body around its `id` value: body = before + JSON.stringify(id) + after. */
+  before: string;
+  after: string;
 }
+
+/** Stands in for the id while the kept body is cut in two (a value no answer can otherwise contain). */
+const ID_MARK = JSON.stringify('\u0000id\u0000');
 
 export interface ListingRequest {
   shape: string;
@@ -47,7 +51,7 @@ export function createListingAnswers() {
     answer(request: ListingRequest): RawResult | undefined {
       const answer = kept.get(request.shape);
       if (!answer) return undefined;
-      return { status: answer.status, contentType: answer.contentType, body: JSON.stringify({ ...answer.message, id: request.id }) };
+      return { status: answer.status, contentType: answer.contentType, body: answer.before + JSON.stringify(request.id) + answer.after };
     },
 
     /** Keeps the SDK's answer to `request` if it is a result (never an error or a refusal). */
@@ -61,8 +65,10 @@ export function createListingAnswers() {
       }
       const m = message as Record<string, unknown> | null;
       if (typeof m !== 'object' || m === null || m.id !== request.id || !('result' in m)) return;
+      const [before, after, ...more] = JSON.stringify({ ...m, id: JSON.parse(ID_MARK) }).split(ID_MARK);
+      if (before === undefined || after === undefined || more.length > 0) return;
       if (kept.size >= MAX_SHAPES) kept.delete(kept.keys().next().value as string);
-      kept.set(request.shape, { status: result.status, contentType: result.contentType, message: m });
+      kept.set(request.shape, { status: result.status, contentType: result.contentType, before, after });
     },
   };
 }
