@@ -86,7 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => bearer.close());
 
   await app.register(formbody);
-  await app.register(cookie);
+  await app.register(cookie, { hook: false }); // cookies are parsed on demand (cookies.ts)
 
   installResponseHeaders(app);
   installErrorHandling(app);

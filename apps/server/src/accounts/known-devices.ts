@@ -10,6 +10,7 @@
 import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { cookieOf } from '../cookies.ts';
 import { randomToken, safeEqual, sha256Hex } from '../crypto.ts';
 import { normalizeEmail } from './users.ts';
 
@@ -23,7 +24,7 @@ const cookieName = (ctx: Pick<AppContext, 'config'>) => (ctx.config.secureCookie
 export const accountHash = (email: string) => sha256Hex(normalizeEmail(email));
 
 function presentedToken(ctx: Pick<AppContext, 'config'>, req: FastifyRequest): string | undefined {
-  const token = req.cookies?.[cookieName(ctx)];
+  const token = cookieOf(req, cookieName(ctx));
   return token && token.length <= MAX_TOKEN_LENGTH ? token : undefined;
 }
 

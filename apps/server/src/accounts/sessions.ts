@@ -6,6 +6,7 @@
 import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { cookieOf } from '../cookies.ts';
 import { randomToken, sha256Hex } from '../crypto.ts';
 import type { SessionAuth } from './session-auth.ts';
 
@@ -36,7 +37,7 @@ export async function createSession(
 
 /** The session named by the request's `rmt_session` cookie; undefined when absent, unknown, expired or corrupt. */
 export async function readSession(ctx: Pick<AppContext, 'kv'>, req: FastifyRequest): Promise<SessionAuth | undefined> {
-  const sessionId = req.cookies?.[SESSION_COOKIE];
+  const sessionId = cookieOf(req, SESSION_COOKIE);
   if (!sessionId || sessionId.length > MAX_SESSION_ID_LENGTH) return undefined;
   const sessionHash = sha256Hex(sessionId);
   const raw = await ctx.kv.get(kvKey(sessionHash));

@@ -14,6 +14,7 @@ import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import type { SessionAuth } from '../accounts/session-auth.ts';
 import type { AppContext } from '../context.ts';
+import { cookieOf } from '../cookies.ts';
 import { randomToken, safeEqual, sha256Hex } from '../crypto.ts';
 import type { PendingRequest } from './pending-requests.ts';
 
@@ -30,7 +31,7 @@ export function bindingCookieName(ctx: Pick<AppContext, 'config'>): string {
  */
 export function bindBrowser(ctx: Pick<AppContext, 'config'>, req: FastifyRequest): { setCookie: string; browserHash: string } {
   const name = bindingCookieName(ctx);
-  const current = req.cookies?.[name];
+  const current = cookieOf(req, name);
   const value = current && current.length >= 32 && current.length <= MAX_BINDING_LENGTH ? current : randomToken(32);
   const setCookie = fastifyCookie.serialize(name, value, {
     path: '/',
@@ -54,7 +55,7 @@ export function claimPendingRequest(
   pending: PendingRequest,
 ): PendingRequest | undefined {
   if (pending.userId !== undefined) return pending.userId === session.userId ? pending : undefined;
-  const value = req.cookies?.[bindingCookieName(ctx)];
+  const value = cookieOf(req, bindingCookieName(ctx));
   if (!value || value.length > MAX_BINDING_LENGTH || !safeEqual(sha256Hex(value), pending.browserHash)) return undefined;
   return { ...pending, userId: session.userId };
 }
