@@ -72,12 +72,21 @@ export function startChild(name: string, args: string[], env: Record<string, str
   });
 }
 
-/** The node arguments of the server's `start` script (what `./run start` runs), V8 flags included. */
-function startArgs(): string[] {
+/**
+ * The environment assignments and node arguments of the server's `start` script (what `./run start` runs):
+ * `[NAME=value …] node <args>`, allocator settings and V8 flags included.
+ */
+function startCommand(): { env: Record<string, string>; args: string[] } {
   const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
-  const [command, ...args] = scripts.start.split(/\s+/);
+  const words = scripts.start.split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) {
+    const [name, ...value] = words.shift()!.split('=');
+    env[name!] = value.join('=');
+  }
+  const [command, ...args] = words;
   if (command !== 'node') throw new Error(`the start script is not a plain node command: ${scripts.start}`);
-  return args;
+  return { env, args };
 }
 
 const dbUrl = (name: string) => {
@@ -108,10 +117,12 @@ export async function startServer(nodeArgs: string[] = []): Promise<BenchServer>
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const lifted = (name: string) => ({ [`RATE_LIMIT_${name}_MAX`]: '1000000' });
+  const start = startCommand();
   const child = await startChild(
     'server',
-    [...nodeArgs, ...startArgs()],
+    [...nodeArgs, ...start.args],
     {
+      ...start.env,
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: base,
