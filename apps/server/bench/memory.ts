@@ -40,11 +40,12 @@ async function main() {
   console.log(`server memory, MiB (${CONNECTIONS} connections, ${SECONDS} s per phase)\n`);
   console.log('| phase                         |   RSS | VmHWM | heap used | heap committed | external | arrayBuffers | rate (req/s, flows/s) |');
   console.log('|-------------------------------|-------|-------|-----------|----------------|----------|--------------|-----------------------|');
-  const row = async (phase: string, rate?: number) => {
+  /** `f`: the load's figure; its unexpected answers (e.g. 503 while a shared Postgres is slow) are shown, not fatal. */
+  const row = async (phase: string, f?: { rps: number; bad?: number }) => {
     const p = await probe(server);
     const { now, peak } = rssMiB(server.pid);
     console.log(
-      `| ${phase.padEnd(29)} | ${now.toFixed(0).padStart(5)} | ${peak.toFixed(0).padStart(5)} | ${mib(p.heapUsed).padStart(9)} | ${mib(p.heapTotal).padStart(14)} | ${mib(p.external).padStart(8)} | ${mib(p.arrayBuffers).padStart(12)} | ${(rate === undefined ? '' : Math.round(rate).toLocaleString('en')).padStart(21)} |`,
+      `| ${phase.padEnd(29)} | ${now.toFixed(0).padStart(5)} | ${peak.toFixed(0).padStart(5)} | ${mib(p.heapUsed).padStart(9)} | ${mib(p.heapTotal).padStart(14)} | ${mib(p.external).padStart(8)} | ${mib(p.arrayBuffers).padStart(12)} | ${(f === undefined ? '' : `${Math.round(f.rps).toLocaleString('en')}${f.bad ? ` (${f.bad} bad)` : ''}`).padStart(21)} |`,
     );
   };
   await row('after start');
@@ -60,17 +61,13 @@ async function main() {
     ['MCP tools/call', paths.toolsCall],
   ] as const;
   for (const [name, target] of phases) {
-    const f = await load({ ...target, seconds: SECONDS });
-    if (f.bad > 0) throw new Error(`${name}: ${f.bad} unexpected answers`);
-    await row(name, f.rps);
+    await row(name, await load({ ...target, seconds: SECONDS }));
   }
   const browsers = await Promise.all(Array.from({ length: CONNECTIONS }, () => signedInBrowser(server.base)));
   await row(`${CONNECTIONS} browsers signed in`);
-  await row('authorize → consent → token', await flowsPerSecond(browsers, (b) => ourFlow(b, clientId), SECONDS + 1));
+  await row('authorize → consent → token', { rps: await flowsPerSecond(browsers, (b) => ourFlow(b, clientId), SECONDS + 1) });
   await bulkKeys(server, 1, 1_000_000);
-  const f = await load({ ...paths.unknownKey, seconds: SECONDS });
-  if (f.bad > 0) throw new Error(`unknown key: ${f.bad} unexpected answers`);
-  await row('unknown key, 1 M keys', f.rps);
+  await row('unknown key, 1 M keys', await load({ ...paths.unknownKey, seconds: SECONDS }));
   await new Promise((r) => setTimeout(r, 5000));
   await row('idle 5 s');
 }
