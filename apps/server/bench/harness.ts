@@ -20,6 +20,8 @@ export interface Child {
   name: string;
   pid: number;
   tail: string[];
+  /** Resolves with the next complete output line (stdout or stderr) that matches `line`. */
+  nextLine(line: RegExp, timeoutMs: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -36,10 +38,26 @@ export function startChild(name: string, args: string[], env: Record<string, str
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const watchers = new Set<{ line: RegExp; resolve: (line: string) => void }>();
   const entry: Child = {
     name,
     pid: child.pid!,
     tail: [],
+    nextLine: (line, timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const watcher = {
+          line,
+          resolve: (l: string) => {
+            clearTimeout(timer);
+            resolve(l);
+          },
+        };
+        const timer = setTimeout(() => {
+          watchers.delete(watcher);
+          reject(new Error(`${name}: no output line matching ${line} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        watchers.add(watcher);
+      }),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
@@ -52,8 +70,18 @@ export function startChild(name: string, args: string[], env: Record<string, str
   children.push(entry);
   return new Promise((resolve, reject) => {
     let isReady = false;
-    const onData = (chunk: Buffer) => {
-      const lines = chunk.toString('utf8').split('\n');
+    const partial = { stdout: '', stderr: '' };
+    const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+      const lines = (partial[stream] + chunk.toString('utf8')).split('\n');
+      partial[stream] = lines.pop()!; // the rest of an incomplete last line comes with the next chunk
+      for (const l of lines) {
+        for (const w of watchers) {
+          if (w.line.test(l)) {
+            watchers.delete(w);
+            w.resolve(l);
+          }
+        }
+      }
       entry.tail.push(...lines);
       if (entry.tail.length > 60) entry.tail.splice(0, entry.tail.length - 60);
       if (!isReady && ready.test(entry.tail.join('\n'))) {
@@ -61,8 +89,8 @@ export function startChild(name: string, args: string[], env: Record<string, str
         resolve(entry);
       }
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+    child.stdout.on('data', onData('stdout'));
+    child.stderr.on('data', onData('stderr'));
     child.once('exit', (code) => {
       if (!isReady) reject(new Error(`${name} exited (${code}) before it was ready:\n${entry.tail.join('\n')}`));
     });

@@ -22,16 +22,11 @@ interface Probe {
   arrayBuffers: number;
 }
 
-/** Signals the probe and waits for its line in the server's output. */
+/** Signals the probe and waits for its line (behind any log lines the server still has to write). */
 async function probe(server: BenchServer): Promise<Probe> {
-  server.tail.length = 0;
+  const line = server.nextLine(PROBE, 30_000);
   process.kill(server.pid, 'SIGUSR2');
-  for (let i = 0; i < 100; i++) {
-    await new Promise((r) => setTimeout(r, 20));
-    const line = server.tail.find((l) => PROBE.test(l));
-    if (line) return JSON.parse(PROBE.exec(line)![1]!) as Probe;
-  }
-  throw new Error('memory probe did not answer');
+  return JSON.parse(PROBE.exec(await line)![1]!) as Probe;
 }
 
 async function main() {
