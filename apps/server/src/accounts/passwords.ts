@@ -1,8 +1,10 @@
 // Password storage per the OWASP Password Storage Cheat Sheet: argon2id with m=19456 KiB (19 MiB), t=2,
 // p=1 — the cheat sheet's first recommended configuration — and a fresh 16-byte salt per hash (the PHC
 // string `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>` carries salt and parameters).
+import { availableParallelism } from 'node:os';
 import { type Algorithm, hash, parseOptions, verify } from '@node-rs/argon2';
 import { randomToken } from '../crypto.ts';
+import { slots } from './argon2-slots.ts';
 
 // `Algorithm` is an ambient const enum, which erasable-syntax TypeScript may not read at runtime: spell out its value.
 const ARGON2ID: Algorithm.Argon2id = 2;
@@ -10,14 +12,20 @@ const ARGON2ID: Algorithm.Argon2id = 2;
 /** OWASP Password Storage Cheat Sheet, "Argon2id": m=19456 (19 MiB), t=2, p=1. */
 export const PASSWORD_HASH_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
+/**
+ * Concurrent hashes and verifications: one per core, at most libuv's default 4 threads (where they run).
+ * Memory held by argon2 is then at most this × 19 MiB; throughput is the same (the work is CPU-bound).
+ */
+const ARGON2_SLOTS = slots(Math.min(availableParallelism(), 4));
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, PASSWORD_HASH_OPTIONS);
+  return ARGON2_SLOTS.run(() => hash(password, PASSWORD_HASH_OPTIONS));
 }
 
 /** Whether `password` matches the PHC string `passwordHash`; false (never a throw) for a malformed hash. */
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(passwordHash, password);
+    return await ARGON2_SLOTS.run(() => verify(passwordHash, password));
   } catch {
     return false;
   }

@@ -1,8 +1,8 @@
 // Accounts in the `users` table. Emails are stored trimmed and lowercased, so the column's unique
 // constraint makes "one account per email" case-insensitive.
-import { eq } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { conflict } from '../errors.ts';
+import { eq } from '../store/db/drizzle.ts';
 import { type UserRow, users } from '../store/db/schema.ts';
 
 /** Postgres SQLSTATE 23505 unique_violation. */

@@ -1,9 +1,9 @@
 // API keys in the database: mint (the access token of the OAuth flow, or a manual key), verify on the
 // bearer hot path, list, revoke. Only SHA-256 of the secret is stored.
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import { safeEqual, sha256Hex } from '../crypto.ts';
+import { and, desc, eq, isNull, sql } from '../store/db/drizzle.ts';
 import type { Database } from '../store/db/open-db.ts';
 import { prepared } from '../store/db/prepared.ts';
 import { type ApiKeyRow, apiKeys, oauthClients } from '../store/db/schema.ts';

@@ -1,8 +1,8 @@
 // `last_used_at` in batches: the bearer hot path only notes the time in memory; every `flushMs` one UPDATE
 // writes all keys used since, and close() writes what is left (graceful shutdown). The column is never
 // moved backwards, so instances flushing in any order agree. A failed flush keeps its stamps for the next.
-import { sql } from 'drizzle-orm';
 import type { Clock } from '../clock.ts';
+import { sql } from '../store/db/drizzle.ts';
 import type { Database } from '../store/db/open-db.ts';
 
 export class KeyUsage {

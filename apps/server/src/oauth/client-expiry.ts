@@ -11,8 +11,8 @@
 //   the key keeps its own label): the user granted them, and deleting a registration record must not cut off a
 //   connector that still works. The client itself can no longer revoke them through /revoke (it is unknown);
 //   the user can, on the API Keys page.
-import { and, eq, lt } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
+import { and, eq, lt } from '../store/db/drizzle.ts';
 import { type OAuthClientRow, oauthClients } from '../store/db/schema.ts';
 
 const DAY_MS = 86_400_000;

@@ -3,9 +3,9 @@
 // never stored).
 
 import type { ClientRegistrationResponse } from '@reminderit/sdk';
-import { and, eq, gte } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { randomToken, sha256Hex } from '../crypto.ts';
+import { and, eq, gte } from '../store/db/drizzle.ts';
 import { type OAuthClientRow, oauthClients } from '../store/db/schema.ts';
 import { clientExpiryCutoff } from './client-expiry.ts';
 

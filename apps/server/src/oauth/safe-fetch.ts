@@ -6,7 +6,6 @@
 // deadline for the whole exchange, the body counted while it streams and abandoned past the limit.
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
-import { Agent, request } from 'undici';
 import { blockedAddressReason, isLoopbackAddress } from './address-filter.ts';
 
 export interface ResolvedAddress {
@@ -86,6 +85,9 @@ export async function safeFetch(url: URL, opts: SafeFetchOptions): Promise<Fetch
   }
 
   let refusal: string | undefined;
+  // Imported on first use (Node caches it after that): most servers never fetch a metadata document, and
+  // undici is ~110 modules (imported alone into a bare Node process: +28 MiB RSS).
+  const { Agent, request } = await import('undici');
   const agent = new Agent({
     connect: { lookup: checkedLookup(opts, loopbackAllowed, (r) => (refusal = r)), ca: opts.ca, timeout: opts.timeoutMs },
     headersTimeout: opts.timeoutMs,

@@ -1,8 +1,9 @@
 // Reminders in the database. Every query is scoped to one user (the key's owner): another user's reminder
 // is indistinguishable from one that does not exist. "Now" is the injected clock.
-import { and, asc, desc, eq, gt, gte, lt, not, or, type SQL, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { conflict, invalidRequest, notFound } from '../errors.ts';
+import { and, asc, desc, eq, gt, gte, lt, not, or, sql } from '../store/db/drizzle.ts';
 import { prepared } from '../store/db/prepared.ts';
 import { type ReminderChannel, type ReminderRow, reminders } from '../store/db/schema.ts';
 import { decodeCursor, encodeCursor, type ReminderList } from './list-cursor.ts';

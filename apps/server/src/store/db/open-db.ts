@@ -5,16 +5,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { DEFAULT_STORAGE_TIMEOUT_MS, withDeadline } from '../storage-unavailable.ts';
 import { isPostgresOutage, pgliteWithDeadlines, postgresWithDeadlines } from './deadlines.ts';
+import { pgliteDriver, postgresJsDriver, sql } from './drizzle.ts';
 import { schema } from './schema.ts';
 
 /** The common supertype of the PGlite and postgres-js drizzle instances; everything else codes against this. */
@@ -61,6 +56,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
 }
 
 async function openPostgres(url: string, timeoutMs: number): Promise<Database> {
+  const { drizzle: drizzlePostgres } = postgresJsDriver();
   await migratePostgresLocked(url);
   const client = postgres(url, {
     max: 10,
@@ -79,6 +75,7 @@ async function openPostgres(url: string, timeoutMs: number): Promise<Database> {
 }
 
 async function migratePostgresLocked(url: string): Promise<void> {
+  const { drizzle: drizzlePostgres, migrate: migratePostgres } = postgresJsDriver();
   // A dedicated single-connection client: the advisory lock belongs to the session that took it, and
   // with max: 1 the lock, every migration statement and the unlock all run on that one connection.
   const client = postgres(url, { max: 1, onnotice: () => {} });
@@ -96,6 +93,9 @@ async function migratePostgresLocked(url: string): Promise<void> {
 
 async function openPglite(dataDir: string | null, loadDataDir: Blob | undefined, timeoutMs: number): Promise<Database> {
   if (dataDir !== null) await mkdir(dataDir, { recursive: true });
+  // Imported here, not at the top: a DATABASE_URL configuration never loads PGlite (its modules and wasm).
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle: drizzlePglite, migrate: migratePglite } = pgliteDriver();
   const options = loadDataDir ? { loadDataDir } : {};
   const client = dataDir === null ? await PGlite.create(options) : await PGlite.create(dataDir, options);
   try {

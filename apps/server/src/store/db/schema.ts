@@ -4,8 +4,7 @@
  *
  * Secrets are never stored: API keys and client secrets are kept as SHA-256 hex digests only.
  */
-import { sql } from 'drizzle-orm';
-import { bigint, check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, jsonb, pgTable, sql, text, timestamp, uuid } from './drizzle.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
