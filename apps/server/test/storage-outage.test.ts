@@ -8,7 +8,7 @@ import type { Database } from '../src/store/db/open-db.ts';
 import { schema } from '../src/store/db/schema.ts';
 import type { Kv } from '../src/store/kv/kv.ts';
 import { MemoryKv } from '../src/store/kv/memory-kv.ts';
-import { StorageUnavailableError } from '../src/store/storage-unavailable.ts';
+import { StorageUnavailableError } from '../src/errors.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
 import { callMcp, signUpUser } from './support/flow.ts';
 import { createManualKey } from './support/manual-keys.ts';

@@ -13,9 +13,8 @@ import type { Scope } from '@reminderit/sdk';
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { OAuthError } from '../../errors.ts';
+import { isStorageUnavailable, OAuthError } from '../../errors.ts';
 import type { KeyAuth } from '../../keys/bearer.ts';
-import { isStorageUnavailable } from '../../store/storage-unavailable.ts';
 
 /** Per request: the app's dependencies, the authenticated key, and the request's logger. */
 export interface ToolContext {

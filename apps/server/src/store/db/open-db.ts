@@ -13,7 +13,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { DEFAULT_STORAGE_TIMEOUT_MS, withDeadline } from '../storage-unavailable.ts';
+import { DEFAULT_STORAGE_TIMEOUT_MS, withDeadline } from '../storage-deadline.ts';
 import { isPostgresOutage, pgliteWithDeadlines, postgresWithDeadlines } from './deadlines.ts';
 import { schema } from './schema.ts';
 
