@@ -3,11 +3,11 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.ts';
+import { StorageUnavailableError } from '../src/errors.ts';
 import { mintKey, revokeKey } from '../src/keys/key-store.ts';
 import { apiKeys, auditEvents } from '../src/store/db/schema.ts';
 import type { Kv } from '../src/store/kv/kv.ts';
 import { MemoryKv } from '../src/store/kv/memory-kv.ts';
-import { StorageUnavailableError } from '../src/errors.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
 import { exchangeCode, obtainCode, signUpUser } from './support/flow.ts';
 import { buildTestApp, type TestApp } from './support/test-app.ts';

@@ -4,11 +4,11 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StorageUnavailableError } from '../src/errors.ts';
 import type { Database } from '../src/store/db/open-db.ts';
 import { schema } from '../src/store/db/schema.ts';
 import type { Kv } from '../src/store/kv/kv.ts';
 import { MemoryKv } from '../src/store/kv/memory-kv.ts';
-import { StorageUnavailableError } from '../src/errors.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
 import { callMcp, signUpUser } from './support/flow.ts';
 import { createManualKey } from './support/manual-keys.ts';
