@@ -15,21 +15,16 @@ import { useTestApp } from './support/test-app.ts';
 const json = { 'content-type': 'application/json' };
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
-/** A request the contract refuses, and the error it must get. */
-interface Refusal {
-  what: string;
-  request: InjectOptions;
-  status: number;
-  error: string;
-  /** A word the error_description must contain (the field at fault). */
-  names?: string;
-}
+const post = (url: string, headers?: Record<string, string>, payload?: InjectOptions['payload']): InjectOptions => ({ method: 'POST', url, headers, payload });
+const get = (url: string): InjectOptions => ({ method: 'GET', url });
+
+/** A request the contract refuses: a title, the request, the status and error it gets, and a word (the field at fault) its description names. */
+type Refusal = [what: string, request: InjectOptions, status: number, error: string, names?: string];
 
 describe('request validation against the spec', () => {
   const t = useTestApp();
 
-  /** Send `request`; the answer must be `status` + `error`, its description naming `names` when given. */
-  async function expectRefused({ request, status, error, names }: Refusal) {
+  async function expectRefused(...[, request, status, error, names]: Refusal) {
     const res = await t.app.inject(request);
     expectOAuthError(res, status, error);
     if (names !== undefined) expect(res.json().error_description).toContain(names);
@@ -38,141 +33,84 @@ describe('request validation against the spec', () => {
   // POST /register answers with RFC 7591 §3.2.2's codes instead (x-invalid-request-error in the spec).
   describe('missing required field → 400 invalid_request', () => {
     it.each<Refusal>([
-      {
-        what: 'POST /register without redirect_uris [invalid_redirect_uri]',
-        request: { method: 'POST', url: '/register', headers: json, payload: { client_name: 'x' } },
-        status: 400,
-        error: 'invalid_redirect_uri',
-        names: 'redirect_uris',
-      },
-      {
-        what: 'POST /token without grant_type',
-        request: { method: 'POST', url: '/token', headers: form, payload: 'code=abc' },
-        status: 400,
-        error: 'invalid_request',
-        names: 'grant_type',
-      },
-      {
-        what: 'POST /api/auth/signup without password',
-        request: { method: 'POST', url: '/api/auth/signup', headers: json, payload: { email: 'a@b.test' } },
-        status: 400,
-        error: 'invalid_request',
-      },
-      {
-        what: 'POST /register with no body at all [invalid_client_metadata]',
-        request: { method: 'POST', url: '/register' },
-        status: 400,
-        error: 'invalid_client_metadata',
-      },
-    ])('$what', expectRefused);
+      [
+        'POST /register without redirect_uris [invalid_redirect_uri]',
+        post('/register', json, { client_name: 'x' }),
+        400,
+        'invalid_redirect_uri',
+        'redirect_uris',
+      ],
+      ['POST /token without grant_type', post('/token', form, 'code=abc'), 400, 'invalid_request', 'grant_type'],
+      ['POST /api/auth/signup without password', post('/api/auth/signup', json, { email: 'a@b.test' }), 400, 'invalid_request'],
+      ['POST /register with no body at all [invalid_client_metadata]', post('/register'), 400, 'invalid_client_metadata'],
+    ])('%s', expectRefused);
   });
 
   describe('wrong type → 400 invalid_request', () => {
     it.each<Refusal>([
-      {
-        what: 'POST /register with redirect_uris as a string [invalid_redirect_uri]',
-        request: { method: 'POST', url: '/register', headers: json, payload: { redirect_uris: CLAUDE_CALLBACK } },
-        status: 400,
-        error: 'invalid_redirect_uri',
-      },
-      {
-        what: 'POST /api/auth/login with a numeric email',
-        request: { method: 'POST', url: '/api/auth/login', headers: json, payload: { email: 42, password: 'long enough password' } },
-        status: 400,
-        error: 'invalid_request',
-      },
-      {
-        what: 'POST /token with a repeated parameter (RFC 6749 §3.2: parameters MUST NOT repeat)',
-        request: { method: 'POST', url: '/token', headers: form, payload: 'grant_type=authorization_code&grant_type=authorization_code' },
-        status: 400,
-        error: 'invalid_request',
-      },
-    ])('$what', expectRefused);
+      [
+        'POST /register with redirect_uris as a string [invalid_redirect_uri]',
+        post('/register', json, { redirect_uris: CLAUDE_CALLBACK }),
+        400,
+        'invalid_redirect_uri',
+      ],
+      ['POST /api/auth/login with a numeric email', post('/api/auth/login', json, { email: 42, password: 'long enough password' }), 400, 'invalid_request'],
+      [
+        'POST /token with a repeated parameter (RFC 6749 §3.2: parameters MUST NOT repeat)',
+        post('/token', form, 'grant_type=authorization_code&grant_type=authorization_code'),
+        400,
+        'invalid_request',
+      ],
+    ])('%s', expectRefused);
   });
 
   describe('unknown parameters', () => {
     it.each<Refusal>([
-      {
-        what: 'rejects an unknown query parameter on GET /healthz',
-        request: { method: 'GET', url: '/healthz?verbose=1' },
-        status: 400,
-        error: 'invalid_request',
-        names: 'verbose',
-      },
-      {
-        what: 'rejects an unknown query parameter on the metadata document',
-        request: { method: 'GET', url: '/.well-known/oauth-authorization-server?debug=true' },
-        status: 400,
-        error: 'invalid_request',
-      },
-      {
-        what: 'rejects an unknown field in a non-OAuth JSON body',
-        request: { method: 'POST', url: '/api/auth/signup', headers: json, payload: { email: 'a@b.test', password: 'long enough password', admin: true } },
-        status: 400,
-        error: 'invalid_request',
-        names: 'admin',
-      },
-    ])('$what', expectRefused);
+      ['rejects an unknown query parameter on GET /healthz', get('/healthz?verbose=1'), 400, 'invalid_request', 'verbose'],
+      ['rejects an unknown query parameter on the metadata document', get('/.well-known/oauth-authorization-server?debug=true'), 400, 'invalid_request'],
+      [
+        'rejects an unknown field in a non-OAuth JSON body',
+        post('/api/auth/signup', json, { email: 'a@b.test', password: 'long enough password', admin: true }),
+        400,
+        'invalid_request',
+        'admin',
+      ],
+    ])('%s', expectRefused);
     it('ignores unknown parameters on OAuth endpoints (RFC 6749 §3.1), which reach their handler', async () => {
       // The handler answers (its HTML page for an unknown client), not the validator's JSON invalid_request.
-      const res = await t.app.inject({ method: 'GET', url: '/authorize?client_id=abc&prompt=consent&foo=bar' });
+      const res = await t.app.inject(get('/authorize?client_id=abc&prompt=consent&foo=bar'));
       expect(res.headers['content-type']).toMatch(/^text\/html/);
     });
     it('accepts unknown client metadata at registration (RFC 7591 §2)', async () => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/register',
-        headers: json,
-        payload: { redirect_uris: [CLAUDE_CALLBACK], x_vendor_extension: 1 },
-      });
+      const res = await t.app.inject(post('/register', json, { redirect_uris: [CLAUDE_CALLBACK], x_vendor_extension: 1 }));
       expect(res.statusCode).not.toBe(400);
     });
   });
 
   describe('wrong content type → 415 invalid_request', () => {
     it.each<Refusal>([
-      {
-        what: 'POST /token with JSON instead of a form',
-        request: { method: 'POST', url: '/token', headers: json, payload: { grant_type: 'authorization_code' } },
-        status: 415,
-        error: 'invalid_request',
-      },
-      {
-        what: 'POST /register with text/plain',
-        request: { method: 'POST', url: '/register', headers: { 'content-type': 'text/plain' }, payload: '{"redirect_uris":["https://claude.ai/cb"]}' },
-        status: 415,
-        error: 'invalid_request',
-      },
-      {
-        what: 'POST /api/auth/signup with a form body',
-        request: { method: 'POST', url: '/api/auth/signup', headers: form, payload: 'email=a%40b.test&password=long+enough+password' },
-        status: 415,
-        error: 'invalid_request',
-      },
-    ])('$what', expectRefused);
+      ['POST /token with JSON instead of a form', post('/token', json, { grant_type: 'authorization_code' }), 415, 'invalid_request'],
+      [
+        'POST /register with text/plain',
+        post('/register', { 'content-type': 'text/plain' }, '{"redirect_uris":["https://claude.ai/cb"]}'),
+        415,
+        'invalid_request',
+      ],
+      ['POST /api/auth/signup with a form body', post('/api/auth/signup', form, 'email=a%40b.test&password=long+enough+password'), 415, 'invalid_request'],
+    ])('%s', expectRefused);
   });
 
   describe('malformed and misrouted requests', () => {
     it.each<Refusal>([
-      {
-        what: 'answers malformed JSON with 400 invalid_request and no parser internals',
-        request: { method: 'POST', url: '/register', headers: json, payload: '{"redirect_uris": [' },
-        status: 400,
-        error: 'invalid_request',
-      },
-      {
-        what: 'answers an oversized body with 413',
-        request: {
-          method: 'POST',
-          url: '/register',
-          headers: json,
-          payload: JSON.stringify({ client_name: 'x'.repeat(100_000), redirect_uris: ['https://claude.ai/cb'] }),
-        },
-        status: 413,
-        error: 'invalid_request',
-      },
-      { what: 'answers an unknown path with 404 JSON', request: { method: 'GET', url: '/nope' }, status: 404, error: 'not_found' },
-    ])('$what', expectRefused);
+      ['answers malformed JSON with 400 invalid_request and no parser internals', post('/register', json, '{"redirect_uris": ['), 400, 'invalid_request'],
+      [
+        'answers an oversized body with 413',
+        post('/register', json, JSON.stringify({ client_name: 'x'.repeat(100_000), redirect_uris: ['https://claude.ai/cb'] })),
+        413,
+        'invalid_request',
+      ],
+      ['answers an unknown path with 404 JSON', get('/nope'), 404, 'not_found'],
+    ])('%s', expectRefused);
     it('answers a wrong method with 405', async () => {
       const res = await t.app.inject({ method: 'DELETE', url: '/token' });
       expectOAuthError(res, 405, 'invalid_request');
