@@ -1,8 +1,7 @@
 import { claudeCallback, fixtureState, hostileClientName, loopbackCallback, requestIds } from '@reminderit/mocks';
 import { consentPagePath, loginPagePath } from '@reminderit/sdk';
-import { waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { currentPath, renderApp, screen } from './support.tsx';
+import { currentPath, navigatedTo, renderApp, screen } from './support.tsx';
 
 describe('consent page, Claude.ai', () => {
   it('shows who is asking, where the browser goes next and what the app may do', async () => {
@@ -21,8 +20,7 @@ describe('consent page, Claude.ai', () => {
   it('Allow sends the browser to the redirect URI with a code and the state', async () => {
     const { user, assign, state } = renderApp(consentPagePath(requestIds.claude), 'consentClaude');
     await user.click(await screen.findByRole('button', { name: 'Allow' }));
-    await waitFor(() => expect(assign).toHaveBeenCalledTimes(1));
-    const to = new URL(assign.mock.calls[0]![0]);
+    const to = new URL(await navigatedTo(assign));
     expect(to.origin + to.pathname).toBe(claudeCallback);
     expect(to.searchParams.get('code')).toBeTruthy();
     expect(to.searchParams.get('state')).toBe(fixtureState);
@@ -36,8 +34,7 @@ describe('consent page, Claude.ai', () => {
   it('Deny sends the browser back with error=access_denied', async () => {
     const { user, assign, state } = renderApp(consentPagePath(requestIds.claude), 'consentClaude');
     await user.click(await screen.findByRole('button', { name: 'Deny' }));
-    await waitFor(() => expect(assign).toHaveBeenCalledTimes(1));
-    const to = new URL(assign.mock.calls[0]![0]);
+    const to = new URL(await navigatedTo(assign));
     expect(to.origin + to.pathname).toBe(claudeCallback);
     expect(to.searchParams.get('error')).toBe('access_denied');
     expect(to.searchParams.get('code')).toBeNull();
@@ -49,8 +46,7 @@ describe('consent page, Claude.ai', () => {
     const allow = await screen.findByRole('button', { name: 'Allow' });
     while (document.activeElement !== allow) await user.tab();
     await user.keyboard('{Enter}');
-    await waitFor(() => expect(assign).toHaveBeenCalledTimes(1));
-    expect(new URL(assign.mock.calls[0]![0]).searchParams.get('code')).toBeTruthy();
+    expect(new URL(await navigatedTo(assign)).searchParams.get('code')).toBeTruthy();
   });
 
   it('shows the expired page when the request runs out before the decision', async () => {
@@ -90,8 +86,7 @@ describe('consent page, loopback client', () => {
     expect(warning.textContent).toContain('Only continue if you started this connection yourself.');
     expect(screen.getByText('127.0.0.1:33418', { selector: '.host' })).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Allow' }));
-    await waitFor(() => expect(assign).toHaveBeenCalledTimes(1));
-    expect(assign.mock.calls[0]![0].startsWith(`${loopbackCallback}?code=`)).toBe(true);
+    expect((await navigatedTo(assign)).startsWith(`${loopbackCallback}?code=`)).toBe(true);
   });
 });
 

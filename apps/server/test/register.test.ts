@@ -11,6 +11,14 @@ function register(t: TestApp, payload: unknown, remoteAddress?: string) {
   return t.app.inject({ method: 'POST', url: '/register', payload: payload as object, remoteAddress });
 }
 
+/** Registers `payload` expecting 201, uncached (RFC 7591 §3.2.1), and returns the body. */
+async function registered(t: TestApp, payload: unknown) {
+  const res = await register(t, payload);
+  expect(res.statusCode).toBe(201);
+  expect(res.headers['cache-control']).toBe('no-store');
+  return res.json();
+}
+
 async function storedClient(t: TestApp, clientId: string) {
   const [row] = await t.db.db.select().from(oauthClients).where(eq(oauthClients.id, clientId));
   return row;
@@ -25,10 +33,7 @@ describe('POST /register (RFC 7591)', () => {
 
   describe('Claude.ai', () => {
     it('registers the public client Claude.ai sends [201, no secret, web-connector label]', async () => {
-      const res = await register(t, CLAUDEAI_PUBLIC);
-      expect(res.statusCode).toBe(201);
-      expect(res.headers['cache-control']).toBe('no-store');
-      const body = res.json();
+      const body = await registered(t, CLAUDEAI_PUBLIC);
       expect(body).toEqual({
         client_id: expect.any(String),
         client_id_issued_at: Math.floor(t.clock.now() / 1000),
@@ -52,10 +57,7 @@ describe('POST /register (RFC 7591)', () => {
     });
 
     it('registers the confidential client Claude sends [secret shown once, only its hash stored]', async () => {
-      const res = await register(t, CLAUDE_CONFIDENTIAL);
-      expect(res.statusCode).toBe(201);
-      expect(res.headers['cache-control']).toBe('no-store');
-      const body = res.json();
+      const body = await registered(t, CLAUDE_CONFIDENTIAL);
       expect(body).toMatchObject({
         client_name: 'Claude',
         token_endpoint_auth_method: 'client_secret_post',
