@@ -83,6 +83,19 @@ export const hostileClient: ConsentClient = {
   metadata_document_host: null,
 };
 
+/** A public desktop client registered with the loopback callback, under its own name. */
+function loopbackRegistration(client: ConsentClient): ClientRegistrationResponse {
+  return {
+    client_id: client.client_id,
+    client_id_issued_at: 1767225600,
+    ...(client.client_name === null ? {} : { client_name: client.client_name }),
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'none',
+    redirect_uris: [loopbackCallback],
+  };
+}
+
 /** Registered clients, as `POST /register` would have answered for them. */
 export const registeredClients: ClientRegistrationResponse[] = [
   {
@@ -90,24 +103,8 @@ export const registeredClients: ClientRegistrationResponse[] = [
     client_id: claudeClient.client_id,
     client_id_issued_at: 1767225600,
   },
-  {
-    client_id: inspectorClient.client_id,
-    client_id_issued_at: 1767225600,
-    client_name: 'MCP Inspector',
-    grant_types: ['authorization_code'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'none',
-    redirect_uris: [loopbackCallback],
-  },
-  {
-    client_id: hostileClient.client_id,
-    client_id_issued_at: 1767225600,
-    client_name: hostileClientName,
-    grant_types: ['authorization_code'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'none',
-    redirect_uris: [loopbackCallback],
-  },
+  loopbackRegistration(inspectorClient),
+  loopbackRegistration(hostileClient),
 ];
 
 const bothScopes = allScopes.map((name) => ({ name, description: scopeDescriptions[name] }));
