@@ -1,4 +1,5 @@
-// The app's routes, by `location.pathname` (see navigation.ts; the server serves index.html for each).
+// The app's routes, by `location.pathname` (the SDK's CONSENT_APP_ROUTES, for which the server serves index.html).
+import { CONSENT_APP_ROUTES } from '@reminderit/sdk';
 import { useLocation } from './navigation.ts';
 import { AuthPage } from './pages/AuthPage.tsx';
 import { ConsentPage } from './pages/ConsentPage.tsx';
@@ -9,15 +10,15 @@ import { SessionProvider } from './session.tsx';
 
 function Page({ pathname }: { pathname: string }) {
   switch (pathname) {
-    case '/':
+    case CONSENT_APP_ROUTES.home:
       return <HomePage />;
-    case '/login':
+    case CONSENT_APP_ROUTES.login:
       return <AuthPage mode="login" />;
-    case '/signup':
+    case CONSENT_APP_ROUTES.signup:
       return <AuthPage mode="signup" />;
-    case '/consent':
+    case CONSENT_APP_ROUTES.consent:
       return <ConsentPage />;
-    case '/keys':
+    case CONSENT_APP_ROUTES.keys:
       return <KeysPage />;
     default:
       return <NotFoundPage />;

@@ -2,6 +2,7 @@
 // a named scenario of @reminderit/mocks. Pick one with `?scenario=<name>`; it sticks for the tab.
 import { requestIds } from '@reminderit/mocks';
 import { defaultScenario, isScenarioName, type ScenarioName, scenarioNames, startMockWorker } from '@reminderit/mocks/browser';
+import { CONSENT_APP_ROUTES, consentPagePath } from '@reminderit/sdk';
 
 const STORAGE_KEY = 'reminderit:mock-scenario';
 
@@ -26,8 +27,8 @@ export async function startMocks(): Promise<void> {
   const { state } = await startMockWorker(scenario);
   console.info(`[mocks] other scenarios: ${scenarioNames.map((name) => `?scenario=${name}`).join(' ')}`);
   // Convenience: `/` opens the scenario's consent page, the page most scenarios are about.
-  if (window.location.pathname === '/') {
+  if (window.location.pathname === CONSENT_APP_ROUTES.home) {
     const pending = state.pendingRequests.keys().next().value ?? (scenario === 'expiredRequest' ? requestIds.expired : undefined);
-    if (pending) window.history.replaceState(null, '', `/consent?request_id=${pending}`);
+    if (pending) window.history.replaceState(null, '', consentPagePath(pending));
   }
 }

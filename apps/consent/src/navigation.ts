@@ -1,8 +1,6 @@
 // Client-side routing by `location.pathname` (no router library), and the one place the app leaves itself.
+import { CONSENT_APP_PATHS, CONSENT_APP_ROUTES, loginPagePath } from '@reminderit/sdk';
 import { useMemo, useSyncExternalStore } from 'react';
-
-/** The app's pages; the server answers index.html for exactly these. */
-export const APP_ROUTES = ['/', '/login', '/signup', '/consent', '/keys'] as const;
 
 const NAVIGATE_EVENT = 'rmt:navigate';
 
@@ -64,7 +62,7 @@ export function useLocation(): AppLocation {
  * would become `//host`), then double-checks by resolving it against this origin.
  */
 export function safeNext(next: string | null | undefined): string {
-  const fallback = '/keys';
+  const fallback = CONSENT_APP_ROUTES.keys;
   if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
   if (/[\u0000-\u001f\u007f\\]/.test(next)) return fallback;
@@ -76,16 +74,16 @@ export function safeNext(next: string | null | undefined): string {
   }
 }
 
-/** Goes to a same-origin path: in-app for the app's pages, a full navigation for server routes (/authorize). */
+/** Goes to a same-origin path: in-app for the app's pages (CONSENT_APP_PATHS, which the server answers with index.html), a full navigation for server routes (/authorize). */
 export function goTo(path: string): void {
   const { pathname } = new URL(path, window.location.origin);
-  if ((APP_ROUTES as readonly string[]).includes(pathname)) navigate(path);
+  if ((CONSENT_APP_PATHS as readonly string[]).includes(pathname)) navigate(path);
   else browser.assign(path);
 }
 
 /** The log-in page, coming back to where the user is now. */
 export function loginPathHere(): string {
-  return `/login?next=${encodeURIComponent(currentPath())}`;
+  return loginPagePath(currentPath());
 }
 
 export function redirectToLogin(): void {

@@ -1,13 +1,11 @@
 import { claudeCallback, fixtureState, hostileClientName, loopbackCallback, requestIds } from '@reminderit/mocks';
-import { waitFor } from '@testing-library/react';
+import { consentPagePath, loginPagePath } from '@reminderit/sdk';
 import { describe, expect, it } from 'vitest';
-import { currentPath, renderApp, screen } from './support.tsx';
-
-const consentPath = (id: string) => `/consent?request_id=${id}`;
+import { currentPath, navigatedTo, renderApp, screen } from './support.tsx';
 
 describe('consent page, Claude.ai', () => {
   it('shows who is asking, where the browser goes next and what the app may do', async () => {
-    renderApp(consentPath(requestIds.claude), 'consentClaude');
+    renderApp(consentPagePath(requestIds.claude), 'consentClaude');
     const heading = await screen.findByRole('heading', { level: 1 });
     expect(heading.textContent).toBe('claudeai wants to use your ReminderIt account');
     expect(screen.getByText('claude.ai', { selector: '.host' })).toBeTruthy();
@@ -20,10 +18,9 @@ describe('consent page, Claude.ai', () => {
   });
 
   it('Allow sends the browser to the redirect URI with a code and the state', async () => {
-    const { user, assign, state } = renderApp(consentPath(requestIds.claude), 'consentClaude');
+    const { user, assign, state } = renderApp(consentPagePath(requestIds.claude), 'consentClaude');
     await user.click(await screen.findByRole('button', { name: 'Allow' }));
-    await waitFor(() => expect(assign).toHaveBeenCalledTimes(1));
-    const to = new URL(assign.mock.calls[0]![0]);
+    const to = new URL(await navigatedTo(assign));
     expect(to.origin + to.pathname).toBe(claudeCallback);
     expect(to.searchParams.get('code')).toBeTruthy();
     expect(to.searchParams.get('state')).toBe(fixtureState);
@@ -35,10 +32,9 @@ describe('consent page, Claude.ai', () => {
   });
 
   it('Deny sends the browser back with error=access_denied', async () => {
-    const { user, assign, state } = renderApp(consentPath(requestIds.claude), 'consentClaude');
+    const { user, assign, state } = renderApp(consentPagePath(requestIds.claude), 'consentClaude');
     await user.click(await screen.findByRole('button', { name: 'Deny' }));
-    await waitFor(() => expect(assign).toHaveBeenCalledTimes(1));
-    const to = new URL(assign.mock.calls[0]![0]);
+    const to = new URL(await navigatedTo(assign));
     expect(to.origin + to.pathname).toBe(claudeCallback);
     expect(to.searchParams.get('error')).toBe('access_denied');
     expect(to.searchParams.get('code')).toBeNull();
@@ -46,16 +42,15 @@ describe('consent page, Claude.ai', () => {
   });
 
   it('works from the keyboard: Tab to Allow, Enter', async () => {
-    const { user, assign } = renderApp(consentPath(requestIds.claude), 'consentClaude');
+    const { user, assign } = renderApp(consentPagePath(requestIds.claude), 'consentClaude');
     const allow = await screen.findByRole('button', { name: 'Allow' });
     while (document.activeElement !== allow) await user.tab();
     await user.keyboard('{Enter}');
-    await waitFor(() => expect(assign).toHaveBeenCalledTimes(1));
-    expect(new URL(assign.mock.calls[0]![0]).searchParams.get('code')).toBeTruthy();
+    expect(new URL(await navigatedTo(assign)).searchParams.get('code')).toBeTruthy();
   });
 
   it('shows the expired page when the request runs out before the decision', async () => {
-    const { user, assign, state } = renderApp(consentPath(requestIds.claude), 'consentClaude');
+    const { user, assign, state } = renderApp(consentPagePath(requestIds.claude), 'consentClaude');
     const allow = await screen.findByRole('button', { name: 'Allow' });
     state.pendingRequests.clear();
     await user.click(allow);
@@ -66,7 +61,7 @@ describe('consent page, Claude.ai', () => {
 
 describe('consent page, client identified by a Client ID Metadata Document', () => {
   it("names the document's host as the verified identity and client_name as the app's own claim", async () => {
-    renderApp(consentPath(requestIds.metadataDocument), 'consentClaudeMetadataDocument');
+    renderApp(consentPagePath(requestIds.metadataDocument), 'consentClaudeMetadataDocument');
     const heading = await screen.findByRole('heading', { level: 1 });
     expect(heading.textContent).toBe('Claude wants to use your ReminderIt account');
     const identity = screen.getByText('claude.ai', { selector: '.verified-host' });
@@ -77,7 +72,7 @@ describe('consent page, client identified by a Client ID Metadata Document', () 
   });
 
   it('shows no verified identity for a dynamically registered client', async () => {
-    renderApp(consentPath(requestIds.claude), 'consentClaude');
+    renderApp(consentPagePath(requestIds.claude), 'consentClaude');
     await screen.findByRole('heading', { level: 1 });
     expect(screen.queryByText('Verified app identity')).toBeNull();
   });
@@ -85,20 +80,19 @@ describe('consent page, client identified by a Client ID Metadata Document', () 
 
 describe('consent page, loopback client', () => {
   it('warns that the redirect goes to a program on this computer', async () => {
-    const { user, assign } = renderApp(consentPath(requestIds.loopback), 'consentLoopback');
+    const { user, assign } = renderApp(consentPagePath(requestIds.loopback), 'consentLoopback');
     const warning = await screen.findByRole('note');
     expect(warning.textContent).toContain('will send you back to a program on this computer (127.0.0.1:33418)');
     expect(warning.textContent).toContain('Only continue if you started this connection yourself.');
     expect(screen.getByText('127.0.0.1:33418', { selector: '.host' })).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Allow' }));
-    await waitFor(() => expect(assign).toHaveBeenCalledTimes(1));
-    expect(assign.mock.calls[0]![0].startsWith(`${loopbackCallback}?code=`)).toBe(true);
+    expect((await navigatedTo(assign)).startsWith(`${loopbackCallback}?code=`)).toBe(true);
   });
 });
 
 describe('consent page, hostile client_name', () => {
   it('renders the name as literal text, never as HTML', async () => {
-    const { container } = renderApp(consentPath(requestIds.hostile), 'consentHostileName');
+    const { container } = renderApp(consentPagePath(requestIds.hostile), 'consentHostileName');
     const heading = await screen.findByRole('heading', { level: 1 });
     expect(heading.textContent).toBe(`${hostileClientName} wants to use your ReminderIt account`);
     expect(container.querySelector('img')).toBeNull();
@@ -110,7 +104,7 @@ describe('consent page, hostile client_name', () => {
 
 describe('consent page, expired or unknown request', () => {
   it('explains what happened and what to do', async () => {
-    renderApp(consentPath(requestIds.expired), 'expiredRequest');
+    renderApp(consentPagePath(requestIds.expired), 'expiredRequest');
     expect(await screen.findByRole('heading', { level: 1, name: 'This request has expired' })).toBeTruthy();
     expect(screen.getByText(/Go back to the app you were connecting/).textContent).toContain('connect to ReminderIt again');
     expect(screen.queryByRole('button', { name: 'Allow' })).toBeNull();
@@ -124,25 +118,25 @@ describe('consent page, expired or unknown request', () => {
 
 describe('consent page, signed out or failing', () => {
   it('sends a signed-out browser to log in, coming back afterwards', async () => {
-    renderApp(consentPath(requestIds.claude), 'signedOut');
+    renderApp(consentPagePath(requestIds.claude), 'signedOut');
     expect(await screen.findByRole('heading', { level: 1, name: 'Log in to ReminderIt' })).toBeTruthy();
-    expect(currentPath()).toBe(`/login?next=${encodeURIComponent(consentPath(requestIds.claude))}`);
+    expect(currentPath()).toBe(loginPagePath(consentPagePath(requestIds.claude)));
   });
 
   it('shows an error with a way to retry when the server fails', async () => {
-    renderApp(consentPath(requestIds.claude), 'serverError');
+    renderApp(consentPagePath(requestIds.claude), 'serverError');
     expect(await screen.findByRole('heading', { level: 1, name: 'Something went wrong' })).toBeTruthy();
     expect(screen.getByRole('alert').textContent).toMatch(/Something went wrong on our side/);
     expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
   });
 
   it('goes to log in when the session ends before the decision', async () => {
-    const { user, state, assign } = renderApp(consentPath(requestIds.claude), 'consentClaude');
+    const { user, state, assign } = renderApp(consentPagePath(requestIds.claude), 'consentClaude');
     const allow = await screen.findByRole('button', { name: 'Allow' });
     state.session = null;
     await user.click(allow);
     expect(await screen.findByRole('heading', { level: 1, name: 'Log in to ReminderIt' })).toBeTruthy();
-    expect(currentPath()).toBe(`/login?next=${encodeURIComponent(consentPath(requestIds.claude))}`);
+    expect(currentPath()).toBe(loginPagePath(consentPagePath(requestIds.claude)));
     expect(assign).not.toHaveBeenCalled();
   });
 });

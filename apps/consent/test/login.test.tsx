@@ -1,10 +1,10 @@
 import { adaPassword, requestIds } from '@reminderit/mocks';
+import { consentPagePath, loginPagePath, signupPagePath } from '@reminderit/sdk';
 import { waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { currentPath, renderApp, screen } from './support.tsx';
 
-const consentPath = `/consent?request_id=${requestIds.claude}`;
-const loginFor = (next: string) => `/login?next=${encodeURIComponent(next)}`;
+const consentPath = consentPagePath(requestIds.claude);
 
 async function logIn(user: ReturnType<typeof renderApp>['user'], password = adaPassword) {
   await user.type(await screen.findByLabelText('Email'), 'ada@example.com');
@@ -14,7 +14,7 @@ async function logIn(user: ReturnType<typeof renderApp>['user'], password = adaP
 
 describe('log in page', () => {
   it('logs in and returns to the pending consent request', async () => {
-    const { user } = renderApp(loginFor(consentPath), 'signedOut');
+    const { user } = renderApp(loginPagePath(consentPath), 'signedOut');
     expect(screen.getByRole('heading', { level: 1, name: 'Log in to ReminderIt' })).toBeTruthy();
     expect(screen.getByText(/continue connecting your app/)).toBeTruthy();
     await logIn(user);
@@ -23,17 +23,17 @@ describe('log in page', () => {
   });
 
   it('shows an error for a wrong password and stays on the page', async () => {
-    const { user } = renderApp(loginFor(consentPath), 'signedOut');
+    const { user } = renderApp(loginPagePath(consentPath), 'signedOut');
     await logIn(user, 'not the right password');
     expect((await screen.findByRole('alert')).textContent).toBe('Wrong email or password.');
-    expect(currentPath()).toBe(loginFor(consentPath));
+    expect(currentPath()).toBe(loginPagePath(consentPath));
     expect(screen.getByRole('button', { name: 'Log in' })).toHaveProperty('disabled', false);
   });
 
   it.each(['//evil.com', '/\\evil.com', 'https://evil.com/keys', '/\t/evil.com', 'javascript:alert(1)'])(
     'ignores next=%j and goes to the API keys page',
     async (next) => {
-      const { user, assign } = renderApp(loginFor(next), 'signedOut');
+      const { user, assign } = renderApp(loginPagePath(next), 'signedOut');
       await logIn(user);
       expect(await screen.findByRole('heading', { level: 1, name: 'API keys' })).toBeTruthy();
       expect(currentPath()).toBe('/keys');
@@ -49,16 +49,16 @@ describe('log in page', () => {
 
   it('hands a server route (/authorize) back to the server with a full navigation', async () => {
     const authorize = '/authorize?response_type=code&client_id=c_7Kq2xV9mNp4RtW8sLb3Y';
-    const { user, assign } = renderApp(loginFor(authorize), 'signedOut');
+    const { user, assign } = renderApp(loginPagePath(authorize), 'signedOut');
     await logIn(user);
     await waitFor(() => expect(assign).toHaveBeenCalledWith(authorize));
   });
 
   it('links to sign up, keeping where to go next', async () => {
-    const { user } = renderApp(loginFor(consentPath), 'signedOut');
+    const { user } = renderApp(loginPagePath(consentPath), 'signedOut');
     await user.click(screen.getByRole('link', { name: 'Sign up' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Create your ReminderIt account' })).toBeTruthy();
-    expect(currentPath()).toBe(`/signup?next=${encodeURIComponent(consentPath)}`);
+    expect(currentPath()).toBe(signupPagePath(consentPath));
   });
 
   it('says so when the server fails, instead of showing nothing', async () => {
@@ -68,7 +68,7 @@ describe('log in page', () => {
   });
 
   it('can be used with the keyboard alone', async () => {
-    const { user } = renderApp(loginFor(consentPath), 'signedOut');
+    const { user } = renderApp(loginPagePath(consentPath), 'signedOut');
     await user.tab(); // the header has no links when signed out: Email comes first
     expect(document.activeElement).toBe(screen.getByLabelText('Email'));
     await user.keyboard('ada@example.com');

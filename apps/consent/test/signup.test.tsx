@@ -1,13 +1,13 @@
 import { requestIds } from '@reminderit/mocks';
+import { consentPagePath, loginPagePath, signupPagePath } from '@reminderit/sdk';
 import { describe, expect, it } from 'vitest';
 import { currentPath, renderApp, screen } from './support.tsx';
 
-const consentPath = `/consent?request_id=${requestIds.claude}`;
-const signupFor = (next: string) => `/signup?next=${encodeURIComponent(next)}`;
+const consentPath = consentPagePath(requestIds.claude);
 
 describe('sign up page', () => {
   it('creates an account and continues to the pending consent request', async () => {
-    const { user, state } = renderApp(signupFor(consentPath), 'signedOut');
+    const { user, state } = renderApp(signupPagePath(consentPath), 'signedOut');
     expect(screen.getByRole('heading', { level: 1, name: 'Create your ReminderIt account' })).toBeTruthy();
     await user.type(screen.getByLabelText('Email'), 'grace@example.com');
     await user.type(screen.getByLabelText('Password'), 'a long and lovely password');
@@ -35,9 +35,9 @@ describe('sign up page', () => {
   });
 
   it('links to log in, keeping where to go next', async () => {
-    const { user } = renderApp(signupFor(consentPath), 'signedOut');
+    const { user } = renderApp(signupPagePath(consentPath), 'signedOut');
     await user.click(screen.getByRole('link', { name: 'Log in' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Log in to ReminderIt' })).toBeTruthy();
-    expect(currentPath()).toBe(`/login?next=${encodeURIComponent(consentPath)}`);
+    expect(currentPath()).toBe(loginPagePath(consentPath));
   });
 });

@@ -1,8 +1,8 @@
 import type { ScenarioName } from '@reminderit/mocks';
 import { setupMockServer } from '@reminderit/mocks/node';
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { App } from '../src/App.tsx';
 import { browser } from '../src/navigation.ts';
 
@@ -21,6 +21,12 @@ export function renderApp(path: string, scenario: ScenarioName) {
 }
 
 export const currentPath = () => window.location.pathname + window.location.search;
+
+/** Waits for the one full-page navigation the app makes (`assign` from renderApp) and returns its URL. */
+export async function navigatedTo(assign: ReturnType<typeof renderApp>['assign']): Promise<string> {
+  await waitFor(() => expect(assign).toHaveBeenCalledTimes(1));
+  return assign.mock.calls[0]![0];
+}
 
 /** The table row of the key with this label. */
 export async function keyRow(label: string): Promise<HTMLElement> {

@@ -1,7 +1,7 @@
 // The one reader of process.env (see main.ts): a typed, validated config object built once at start.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_STORAGE_TIMEOUT_MS } from './store/storage-unavailable.ts';
+import { DEFAULT_STORAGE_TIMEOUT_MS } from './store/storage-deadline.ts';
 
 /** An entry of the trusted-redirect list: registration (RFC 7591 §2) only accepts redirect URIs it matches. */
 export type TrustedRedirect =

@@ -52,7 +52,7 @@ export const temporarilyUnavailable = define(503, 'temporarily_unavailable');
 export type Store = 'database' | 'kv';
 
 /**
- * A storage call that failed for availability reasons (store/storage-unavailable.ts classifies drivers' errors
+ * A storage call that failed for availability reasons (store/storage-deadline.ts classifies drivers' errors
  * and enforces deadlines). DESIGN.md: never reported as a bad credential.
  */
 export class StorageUnavailableError extends Error {

@@ -2,24 +2,26 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONSENT_APP_PATHS, consentPagePath, loginPagePath } from '@reminderit/sdk';
+import { describe, expect, it } from 'vitest';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { useTestApp } from './support/test-app.ts';
+
+/** A consent app build as Vite lays it out, with the dev-only mock worker in it. */
+function fakeBuild(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'consent-dist-'));
+  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>ReminderIt</title><div id="root"></div>');
+  mkdirSync(path.join(dir, 'assets'));
+  writeFileSync(path.join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
+  writeFileSync(path.join(dir, 'favicon.svg'), '<svg/>');
+  writeFileSync(path.join(dir, 'mockServiceWorker.js'), '// dev only');
+  return dir;
+}
 
 describe('consent app pages', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'consent-dist-'));
-    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>ReminderIt</title><div id="root"></div>');
-    mkdirSync(path.join(dir, 'assets'));
-    writeFileSync(path.join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
-    writeFileSync(path.join(dir, 'favicon.svg'), '<svg/>');
-    writeFileSync(path.join(dir, 'mockServiceWorker.js'), '// dev only');
-    t = await buildTestApp({ env: { CONSENT_APP_DIR: dir } });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp(() => ({ env: { CONSENT_APP_DIR: fakeBuild() } }));
 
-  it.each(['/', '/login?next=%2Fkeys', '/signup', '/consent?request_id=abc', '/keys'])('serves index.html for %s with a strict CSP', async (url) => {
+  it.each([...CONSENT_APP_PATHS, loginPagePath('/keys'), consentPagePath('abc')])('serves index.html for %s with a strict CSP', async (url) => {
     const res = await t.app.inject({ method: 'GET', url });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
@@ -56,13 +58,10 @@ describe('consent app pages', () => {
 });
 
 describe('without a built consent app', () => {
+  const t = useTestApp({ env: { CONSENT_APP_DIR: path.join(tmpdir(), 'no-such-consent-build') } });
+
   it('still serves the API and answers page routes with 404 JSON', async () => {
-    const t = await buildTestApp({ env: { CONSENT_APP_DIR: path.join(tmpdir(), 'no-such-consent-build') } });
-    try {
-      expectOAuthError(await t.app.inject({ method: 'GET', url: '/login' }), 404, 'not_found');
-      expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-    } finally {
-      await t.close();
-    }
+    expectOAuthError(await t.app.inject({ method: 'GET', url: '/login' }), 404, 'not_found');
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
 });

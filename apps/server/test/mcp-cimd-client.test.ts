@@ -3,12 +3,11 @@
 // `client_id_metadata_document_supported: true` in the RFC 8414 metadata, skips /register and sends the URL as
 // client_id. The document is served over https from 127.0.0.1 (the SDK accepts only https URLs) with a throw-away
 // certificate the server is told to trust; CIMD_ALLOW_LOOPBACK_HTTP lets the server fetch from loopback.
-import { randomBytes } from 'node:crypto';
 import { Client, type OAuthClientMetadata, type OAuthClientProvider, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
-import { createClient, decideConsent, getConsentRequest, signUp } from '@reminderit/sdk';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { apiKeys, auditEvents, oauthClients } from '../src/store/db/schema.ts';
+import { signUpAndAllow } from './support/browser-consent.ts';
 import { cookieFetch } from './support/cookie-fetch.ts';
 import { type DocumentServer, json, startDocumentServer } from './support/document-server.ts';
 import { CLAUDE_CALLBACK } from './support/flow.ts';
@@ -60,24 +59,9 @@ class MetadataDocumentProvider extends InMemoryOAuthClientStorage implements OAu
   }
 
   async redirectToAuthorization(authorizeUrl: URL): Promise<void> {
-    const browser = cookieFetch();
-    const api = createClient({ baseUrl: t.base, fetch: browser });
-    const toLogin = await browser(authorizeUrl);
-    expect(toLogin.status).toBe(302);
-    const login = new URL(toLogin.headers.get('location')!, t.base);
-    const requestId = new URL(login.searchParams.get('next')!, t.base).searchParams.get('request_id')!;
-    const email = `cimd-${randomBytes(6).toString('hex')}@example.com`;
-    const { data: session } = await signUp({ client: api, throwOnError: true, body: { email, password: 'correct horse battery staple' } });
-    const { data: consent } = await getConsentRequest({ client: api, throwOnError: true, path: { requestId } });
+    const { consent, redirectTo } = await signUpAndAllow(cookieFetch(), t.base, authorizeUrl);
     this.consentClient = consent.client;
-    const { data: outcome } = await decideConsent({
-      client: api,
-      throwOnError: true,
-      path: { requestId },
-      body: { decision: 'allow' },
-      headers: { 'X-CSRF-Token': session.csrf_token },
-    });
-    const callback = new URL(outcome.redirect_to); // claude.ai is not reachable: the query is what it would get
+    const callback = new URL(redirectTo); // claude.ai is not reachable: the query is what it would get
     expect(callback.searchParams.get('state')).toBe(this.lastState);
     expect(callback.searchParams.get('iss')).toBe(t.base);
     this.callback = callback;

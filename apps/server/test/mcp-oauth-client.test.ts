@@ -7,7 +7,6 @@
 // calls every one: creates, lists and cancels a reminder, and whoami.
 // The v1 client runs twice: redirecting to Claude.ai's callback, and to a loopback listener on a random
 // port, as desktop clients and MCP Inspector do (RFC 8252).
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2, UnauthorizedError as UnauthorizedErrorV2 } from '@modelcontextprotocol/client';
@@ -15,8 +14,9 @@ import { type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotoc
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { OAuthClientMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { createClient, decideConsent, getConsentRequest, listApiKeys, type Reminder, type ReminderPage, signUp } from '@reminderit/sdk';
+import { createClient, listApiKeys, type Reminder, type ReminderPage } from '@reminderit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUpAndAllow } from './support/browser-consent.ts';
 import { cookieFetch } from './support/cookie-fetch.ts';
 import { CLAUDE_CALLBACK } from './support/flow.ts';
 import { type ListeningTestApp, listenTestApp } from './support/listening-app.ts';
@@ -61,28 +61,11 @@ class ScriptedOAuthProvider extends InMemoryOAuthClientStorage implements OAuthC
   async redirectToAuthorization(authorizeUrl: URL): Promise<void> {
     const browser = cookieFetch();
     this.browser = browser;
-    const api = createClient({ baseUrl: this.#issuer, fetch: browser });
-
     // GET /authorize: not signed in yet → the log-in page, which carries the consent request along.
-    const toLogin = await browser(authorizeUrl);
-    expect(toLogin.status).toBe(302);
-    const login = new URL(toLogin.headers.get('location')!, this.#issuer);
-    expect(login.pathname).toBe('/login');
-    const requestId = new URL(login.searchParams.get('next')!, this.#issuer).searchParams.get('request_id')!;
-
-    const email = `sdk-${randomBytes(6).toString('hex')}@example.com`;
-    const { data: session } = await signUp({ client: api, throwOnError: true, body: { email, password: 'correct horse battery staple' } });
-    const { data: consent } = await getConsentRequest({ client: api, throwOnError: true, path: { requestId } });
-    const { data: outcome } = await decideConsent({
-      client: api,
-      throwOnError: true,
-      path: { requestId },
-      body: { decision: 'allow' },
-      headers: { 'X-CSRF-Token': session.csrf_token },
-    });
+    const { consent, redirectTo } = await signUpAndAllow(browser, this.#issuer, authorizeUrl);
 
     // The browser follows the redirect to the client's callback, which hands the query to the client.
-    const callback = await this.#receiveCallback(outcome.redirect_to);
+    const callback = await this.#receiveCallback(redirectTo);
     expect(callback.searchParams.get('state')).toBe(this.lastState);
     expect(callback.searchParams.get('iss')).toBe(this.#issuer);
     this.code = callback.searchParams.get('code') ?? undefined;

@@ -8,18 +8,16 @@ import {
   createClient,
   createPkcePair,
   createState,
-  decideConsent,
   getAuthorizationServerMetadata,
-  getConsentRequest,
   listApiKeys,
   type ProtectedResourceMetadata,
   registerClient,
   revokeApiKey,
-  signUp,
   token,
 } from '@reminderit/sdk';
 import { describe, expect, it } from 'vitest';
 import { testBackends } from './support/backends.ts';
+import { signUpAndAllow } from './support/browser-consent.ts';
 import { cookieFetch } from './support/cookie-fetch.ts';
 import { CLAUDE_CALLBACK, CLAUDEAI_PUBLIC } from './support/flow.ts';
 import { listenTestApp } from './support/listening-app.ts';
@@ -71,32 +69,12 @@ describe.each(testBackends())('the OAuth flow end to end on $name', ({ available
         resource: prm.resource,
         scope: prm.scopes_supported.join(' '),
       });
-      const toLogin = await browser(authorizeUrl);
-      expect(toLogin.status).toBe(302);
-      const loginLocation = new URL(toLogin.headers.get('location')!, base);
-      expect(loginLocation.pathname).toBe('/login');
-      const consentPath = new URL(loginLocation.searchParams.get('next')!, base);
-      const requestId = consentPath.searchParams.get('request_id')!;
-
       // Sign up (the consent app does this through the same SDK), then read and answer the consent request.
-      const { data: session, response: signUpRes } = await signUp({
-        throwOnError: true,
-        client: api,
-        body: { email: 'ada@example.com', password: 'correct horse battery staple' },
-      });
-      expect(signUpRes.status).toBe(201);
-      const { data: consent } = await getConsentRequest({ throwOnError: true, client: api, path: { requestId } });
+      const { session, consent, redirectTo } = await signUpAndAllow(browser, base, authorizeUrl, 'ada@example.com');
       expect(consent.client.label).toBe('Claude (web connector)');
       expect(consent.redirect_host).toBe('claude.ai');
       expect(consent.is_loopback).toBe(false);
-      const { data: outcome } = await decideConsent({
-        throwOnError: true,
-        client: api,
-        path: { requestId },
-        body: { decision: 'allow' },
-        headers: { 'X-CSRF-Token': session.csrf_token },
-      });
-      const callback = new URL(outcome.redirect_to);
+      const callback = new URL(redirectTo);
       expect(callback.origin + callback.pathname).toBe(CLAUDE_CALLBACK);
       expect(callback.searchParams.get('state')).toBe(state);
       expect(callback.searchParams.get('iss')).toBe(issuer);

@@ -106,37 +106,43 @@ describe('matchTrustedRedirect', () => {
     expect(matchTrustedRedirect(defaultTrustedRedirects, uri)).toBeUndefined();
   });
 
-  it('needs the path inside a configured prefix, on segment boundaries', () => {
-    const list: TrustedRedirect[] = [{ kind: 'prefix', origin: 'https://partner.example', pathPrefix: '/oauth', label: 'Partner' }];
-    expect(matchTrustedRedirect(list, 'https://partner.example/oauth')).toBeDefined();
-    expect(matchTrustedRedirect(list, 'https://partner.example/oauth/cb')).toBeDefined();
-    expect(matchTrustedRedirect(list, 'https://partner.example/oauthx')).toBeUndefined();
-    expect(matchTrustedRedirect(list, 'https://partner.example/other/cb')).toBeUndefined();
-    expect(matchTrustedRedirect(list, 'https://partner.example/oauth/../other')).toBeUndefined();
-    expect(matchTrustedRedirect(list, 'http://127.0.0.1:1234/cb')).toBeUndefined();
-  });
-
-  it('refuses dot-segments and encoded separators inside a prefix', () => {
-    const list: TrustedRedirect[] = [{ kind: 'prefix', origin: 'https://partner.example', pathPrefix: '/oauth/', label: 'Partner' }];
-    expect(matchTrustedRedirect(list, 'https://partner.example/oauth/cb?x=1')).toBeDefined();
-    expect(matchTrustedRedirect(list, 'https://partner.example/oauth/a/../cb')).toBeUndefined();
-    expect(matchTrustedRedirect(list, 'https://partner.example/oauth/./cb')).toBeUndefined();
-    expect(matchTrustedRedirect(list, 'https://partner.example/oauth/%2e%2e/x')).toBeUndefined();
-    expect(matchTrustedRedirect(list, 'https://partner.example/oauth/..%2F..%2Fother')).toBeUndefined();
-    expect(matchTrustedRedirect(list, 'https://partner.example/oauth/%5C..%5Cother')).toBeUndefined();
-  });
-
-  it('matches an exact entry character for character', () => {
-    const list: TrustedRedirect[] = [{ kind: 'exact', uri: 'https://partner.example/oauth/cb', label: 'Partner' }];
-    expect(matchTrustedRedirect(list, 'https://partner.example/oauth/cb')).toEqual(list[0]);
-    for (const uri of [
-      'https://partner.example/oauth/cb/',
-      'https://partner.example/oauth/cb?x',
-      'https://partner.example/oauth/cb/x',
-      'https://partner.example/oauth',
-    ]) {
-      expect(matchTrustedRedirect(list, uri), uri).toBeUndefined();
-    }
+  describe.each<{ rule: string; entry: TrustedRedirect; trusted: string[]; refused: string[] }>([
+    {
+      rule: 'needs the path inside a configured prefix, on segment boundaries',
+      entry: { kind: 'prefix', origin: 'https://partner.example', pathPrefix: '/oauth', label: 'Partner' },
+      trusted: ['https://partner.example/oauth', 'https://partner.example/oauth/cb'],
+      refused: ['https://partner.example/oauthx', 'https://partner.example/other/cb', 'https://partner.example/oauth/../other', 'http://127.0.0.1:1234/cb'],
+    },
+    {
+      rule: 'refuses dot-segments and encoded separators inside a prefix',
+      entry: { kind: 'prefix', origin: 'https://partner.example', pathPrefix: '/oauth/', label: 'Partner' },
+      trusted: ['https://partner.example/oauth/cb?x=1'],
+      refused: [
+        'https://partner.example/oauth/a/../cb',
+        'https://partner.example/oauth/./cb',
+        'https://partner.example/oauth/%2e%2e/x',
+        'https://partner.example/oauth/..%2F..%2Fother',
+        'https://partner.example/oauth/%5C..%5Cother',
+      ],
+    },
+    {
+      rule: 'matches an exact entry character for character',
+      entry: { kind: 'exact', uri: 'https://partner.example/oauth/cb', label: 'Partner' },
+      trusted: ['https://partner.example/oauth/cb'],
+      refused: [
+        'https://partner.example/oauth/cb/',
+        'https://partner.example/oauth/cb?x',
+        'https://partner.example/oauth/cb/x',
+        'https://partner.example/oauth',
+      ],
+    },
+  ])('one $entry.kind entry: $rule', ({ entry, trusted, refused }) => {
+    it.each(trusted)('matches %s to the entry', (uri) => {
+      expect(matchTrustedRedirect([entry], uri)).toEqual(entry);
+    });
+    it.each(refused)('refuses %s', (uri) => {
+      expect(matchTrustedRedirect([entry], uri)).toBeUndefined();
+    });
   });
 });
 

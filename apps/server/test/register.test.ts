@@ -1,13 +1,22 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/crypto.ts';
 import { auditEvents, oauthClients } from '../src/store/db/schema.ts';
+import { expectOAuthError } from './support/expect-oauth-error.ts';
 import { CLAUDE_CALLBACK, CLAUDE_CONFIDENTIAL, CLAUDEAI_PUBLIC } from './support/flow.ts';
-import { buildTestApp, type TestApp, useTestApp } from './support/test-app.ts';
-import { type TestDatabase, testDatabases } from './support/test-databases.ts';
+import { type TestApp, useTestApp } from './support/test-app.ts';
+import { testDatabases } from './support/test-databases.ts';
 
 function register(t: TestApp, payload: unknown, remoteAddress?: string) {
   return t.app.inject({ method: 'POST', url: '/register', payload: payload as object, remoteAddress });
+}
+
+/** Registers `payload` expecting 201, uncached (RFC 7591 §3.2.1), and returns the body. */
+async function registered(t: TestApp, payload: unknown) {
+  const res = await register(t, payload);
+  expect(res.statusCode).toBe(201);
+  expect(res.headers['cache-control']).toBe('no-store');
+  return res.json();
 }
 
 async function storedClient(t: TestApp, clientId: string) {
@@ -24,10 +33,7 @@ describe('POST /register (RFC 7591)', () => {
 
   describe('Claude.ai', () => {
     it('registers the public client Claude.ai sends [201, no secret, web-connector label]', async () => {
-      const res = await register(t, CLAUDEAI_PUBLIC);
-      expect(res.statusCode).toBe(201);
-      expect(res.headers['cache-control']).toBe('no-store');
-      const body = res.json();
+      const body = await registered(t, CLAUDEAI_PUBLIC);
       expect(body).toEqual({
         client_id: expect.any(String),
         client_id_issued_at: Math.floor(t.clock.now() / 1000),
@@ -51,10 +57,7 @@ describe('POST /register (RFC 7591)', () => {
     });
 
     it('registers the confidential client Claude sends [secret shown once, only its hash stored]', async () => {
-      const res = await register(t, CLAUDE_CONFIDENTIAL);
-      expect(res.statusCode).toBe(201);
-      expect(res.headers['cache-control']).toBe('no-store');
-      const body = res.json();
+      const body = await registered(t, CLAUDE_CONFIDENTIAL);
       expect(body).toMatchObject({
         client_name: 'Claude',
         token_endpoint_auth_method: 'client_secret_post',
@@ -110,8 +113,7 @@ describe('POST /register (RFC 7591)', () => {
     });
 
     it('echoes optional URIs, contacts and software fields, and ignores unknown metadata', async () => {
-      const res = await register(t, {
-        ...CLAUDEAI_PUBLIC,
+      const optional = {
         client_uri: 'https://claude.ai',
         logo_uri: 'https://claude.ai/logo.png',
         tos_uri: 'https://claude.ai/tos',
@@ -119,20 +121,11 @@ describe('POST /register (RFC 7591)', () => {
         contacts: ['ops@example.com'],
         software_id: 'claude-connector',
         software_version: '1.2.3',
-        jwks_uri: 'https://claude.ai/jwks',
-        some_vendor_extension: { nested: true },
-      });
+      };
+      const res = await register(t, { ...CLAUDEAI_PUBLIC, ...optional, jwks_uri: 'https://claude.ai/jwks', some_vendor_extension: { nested: true } });
       expect(res.statusCode).toBe(201);
       const body = res.json();
-      expect(body).toMatchObject({
-        client_uri: 'https://claude.ai',
-        logo_uri: 'https://claude.ai/logo.png',
-        tos_uri: 'https://claude.ai/tos',
-        policy_uri: 'https://claude.ai/privacy',
-        contacts: ['ops@example.com'],
-        software_id: 'claude-connector',
-        software_version: '1.2.3',
-      });
+      expect(body).toMatchObject(optional);
       expect(body).not.toHaveProperty('jwks_uri');
       expect(body).not.toHaveProperty('some_vendor_extension');
     });
@@ -175,17 +168,14 @@ describe('POST /register (RFC 7591)', () => {
     it('refuses an untrusted https host [invalid_redirect_uri, nothing stored]', async () => {
       const before = await clientCount(t);
       const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: ['https://evil.example/cb'] });
-      expect(res.statusCode).toBe(400);
-      expect(res.headers['cache-control']).toBe('no-store');
-      expect(res.json().error).toBe('invalid_redirect_uri');
+      expectOAuthError(res, 400, 'invalid_redirect_uri');
       expect(await clientCount(t)).toBe(before);
     });
 
     it('refuses the whole registration when any one redirect URI is untrusted', async () => {
       const before = await clientCount(t);
       const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: [CLAUDE_CALLBACK, 'https://evil.example/cb'] });
-      expect(res.statusCode).toBe(400);
-      expect(res.json().error).toBe('invalid_redirect_uri');
+      expectOAuthError(res, 400, 'invalid_redirect_uri');
       expect(await clientCount(t)).toBe(before);
     });
 
@@ -207,8 +197,7 @@ describe('POST /register (RFC 7591)', () => {
       ['a percent-encoded callback', 'https://claude.ai/api/mcp/auth%5Fcallback'],
     ])('refuses %s [invalid_redirect_uri]', async (_what, uri) => {
       const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: [uri] });
-      expect(res.statusCode).toBe(400);
-      expect(res.json().error).toBe('invalid_redirect_uri');
+      expectOAuthError(res, 400, 'invalid_redirect_uri');
     });
 
     // The contract's `format: uri` rejects these before the handler runs; RFC 7591 §3.2.2 still names the code.
@@ -217,15 +206,13 @@ describe('POST /register (RFC 7591)', () => {
       ['a backslash host trick', 'https://evil.com\\@claude.ai/'],
     ])('refuses %s [400 invalid_redirect_uri from the contract]', async (_what, uri) => {
       const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: [uri] });
-      expect(res.statusCode).toBe(400);
-      expect(res.json().error).toBe('invalid_redirect_uri');
+      expectOAuthError(res, 400, 'invalid_redirect_uri');
     });
 
     it('refuses more redirect URIs than the contract allows [400 invalid_redirect_uri]', async () => {
       const uris = Array.from({ length: 11 }, (_, i) => `http://127.0.0.1:${1000 + i}/cb`);
       const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: uris });
-      expect(res.statusCode).toBe(400);
-      expect(res.json().error).toBe('invalid_redirect_uri');
+      expectOAuthError(res, 400, 'invalid_redirect_uri');
     });
 
     it.each([
@@ -235,8 +222,7 @@ describe('POST /register (RFC 7591)', () => {
       ['a list of non-strings', { client_name: 'x', redirect_uris: [42] }],
     ])('refuses a registration with %s of redirect URIs [400 invalid_redirect_uri, RFC 7591 §3.2.2]', async (_what, body) => {
       const res = await t.app.inject({ method: 'POST', url: '/register', payload: body });
-      expect(res.statusCode).toBe(400);
-      expect(res.json().error).toBe('invalid_redirect_uri');
+      expectOAuthError(res, 400, 'invalid_redirect_uri');
     });
   });
 
@@ -247,8 +233,7 @@ describe('POST /register (RFC 7591)', () => {
       ['a contacts member that is not a list', { contacts: 'ops@example.com' }],
     ])('refuses %s', async (_what, extra) => {
       const res = await register(t, { ...CLAUDEAI_PUBLIC, ...extra });
-      expect(res.statusCode).toBe(400);
-      expect(res.json().error).toBe('invalid_client_metadata');
+      expectOAuthError(res, 400, 'invalid_client_metadata');
     });
 
     it('names invalid_redirect_uri when redirect_uris is wrong along with other members', async () => {
@@ -258,97 +243,62 @@ describe('POST /register (RFC 7591)', () => {
   });
 
   describe('grant and response type consistency (RFC 7591 §2.1)', () => {
-    it('refuses grant_types without authorization_code [invalid_client_metadata]', async () => {
-      const res = await register(t, { ...CLAUDEAI_PUBLIC, grant_types: ['client_credentials'] });
-      expect(res.statusCode).toBe(400);
-      expect(res.json().error).toBe('invalid_client_metadata');
-    });
-
-    it('refuses response_types other than code [invalid_client_metadata]', async () => {
-      const res = await register(t, { ...CLAUDEAI_PUBLIC, response_types: ['token'] });
-      expect(res.statusCode).toBe(400);
-      expect(res.json().error).toBe('invalid_client_metadata');
-    });
-
-    it('refuses response_types mixing code with another type [invalid_client_metadata]', async () => {
-      const res = await register(t, { ...CLAUDEAI_PUBLIC, response_types: ['code', 'id_token'] });
-      expect(res.statusCode).toBe(400);
-      expect(res.json().error).toBe('invalid_client_metadata');
+    it.each([
+      ['grant_types without authorization_code', { grant_types: ['client_credentials'] }],
+      ['response_types other than code', { response_types: ['token'] }],
+      ['response_types mixing code with another type', { response_types: ['code', 'id_token'] }],
+    ])('refuses %s [invalid_client_metadata]', async (_what, extra) => {
+      expectOAuthError(await register(t, { ...CLAUDEAI_PUBLIC, ...extra }), 400, 'invalid_client_metadata');
     });
   });
 });
 
-describe('POST /register with custom configuration', () => {
+describe('POST /register with a rate limit of 2 a minute', () => {
+  const t = useTestApp({ env: { RATE_LIMIT_REGISTER_MAX: '2', RATE_LIMIT_REGISTER_WINDOW_SECONDS: '60' } });
+
   it('rate limits per client IP [429 rate_limited with Retry-After]', async () => {
-    const t = await buildTestApp({ env: { RATE_LIMIT_REGISTER_MAX: '2', RATE_LIMIT_REGISTER_WINDOW_SECONDS: '60' } });
-    try {
-      expect((await register(t, CLAUDEAI_PUBLIC, '203.0.113.7')).statusCode).toBe(201);
-      expect((await register(t, CLAUDEAI_PUBLIC, '203.0.113.7')).statusCode).toBe(201);
-      const limited = await register(t, CLAUDEAI_PUBLIC, '203.0.113.7');
-      expect(limited.statusCode).toBe(429);
-      expect(limited.json().error).toBe('rate_limited');
-      expect(limited.headers['retry-after']).toBe('60');
-      // Another IP has its own budget.
-      expect((await register(t, CLAUDEAI_PUBLIC, '203.0.113.8')).statusCode).toBe(201);
-    } finally {
-      await t.close();
-    }
+    expect((await register(t, CLAUDEAI_PUBLIC, '203.0.113.7')).statusCode).toBe(201);
+    expect((await register(t, CLAUDEAI_PUBLIC, '203.0.113.7')).statusCode).toBe(201);
+    const limited = await register(t, CLAUDEAI_PUBLIC, '203.0.113.7');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error).toBe('rate_limited');
+    expect(limited.headers['retry-after']).toBe('60');
+    // Another IP has its own budget.
+    expect((await register(t, CLAUDEAI_PUBLIC, '203.0.113.8')).statusCode).toBe(201);
+  });
+});
+
+describe.each([
+  {
+    kind: 'exact',
+    entry: { exact: 'https://partner.example/oauth/cb', label: 'Partner app' },
+    outside: ['https://partner.example/oauth/cb/x', 'https://partner.example/oauth/cb?x=1', 'https://partner.example/oauth/x/../cb'],
+  },
+  { kind: 'prefix', entry: { prefix: 'https://partner.example/oauth/', label: 'Partner app' }, outside: ['https://partner.example/other/cb'] },
+])('POST /register with a custom TRUSTED_REDIRECTS list (one $kind entry)', ({ entry, outside }) => {
+  const t = useTestApp({ env: { TRUSTED_REDIRECTS: JSON.stringify([entry]) } });
+
+  it('labels keys after the entry', async () => {
+    const ok = await register(t, { token_endpoint_auth_method: 'none', redirect_uris: ['https://partner.example/oauth/cb'] });
+    expect(ok.statusCode).toBe(201);
+    expect((await storedClient(t, ok.json().client_id))?.label).toBe('Partner app');
   });
 
-  it('labels keys after a custom exact entry and refuses anything but that URI', async () => {
-    const t = await buildTestApp({
-      env: { TRUSTED_REDIRECTS: JSON.stringify([{ exact: 'https://partner.example/oauth/cb', label: 'Partner app' }]) },
-    });
-    try {
-      const ok = await register(t, { token_endpoint_auth_method: 'none', redirect_uris: ['https://partner.example/oauth/cb'] });
-      expect(ok.statusCode).toBe(201);
-      expect((await storedClient(t, ok.json().client_id))?.label).toBe('Partner app');
-      for (const uri of ['https://partner.example/oauth/cb/x', 'https://partner.example/oauth/cb?x=1', 'https://partner.example/oauth/x/../cb']) {
-        const res = await register(t, { redirect_uris: [uri] });
-        expect(res.statusCode, uri).toBe(400);
-        expect(res.json().error).toBe('invalid_redirect_uri');
-      }
-    } finally {
-      await t.close();
-    }
+  it.each(outside)('refuses %s, outside the entry [invalid_redirect_uri]', async (uri) => {
+    expectOAuthError(await register(t, { redirect_uris: [uri] }), 400, 'invalid_redirect_uri');
   });
 
-  it('honours a custom TRUSTED_REDIRECTS list', async () => {
-    const t = await buildTestApp({
-      env: { TRUSTED_REDIRECTS: JSON.stringify([{ prefix: 'https://partner.example/oauth/', label: 'Partner app' }]) },
-    });
-    try {
-      const ok = await register(t, { token_endpoint_auth_method: 'none', redirect_uris: ['https://partner.example/oauth/cb'] });
-      expect(ok.statusCode).toBe(201);
-      expect((await storedClient(t, ok.json().client_id))?.label).toBe('Partner app');
-
-      const outsidePrefix = await register(t, { redirect_uris: ['https://partner.example/other/cb'] });
-      expect(outsidePrefix.statusCode).toBe(400);
-      expect(outsidePrefix.json().error).toBe('invalid_redirect_uri');
-
-      // Claude.ai and loopback are no longer trusted once the list is replaced.
-      for (const uri of [CLAUDE_CALLBACK, 'http://127.0.0.1:1234/cb']) {
-        const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: [uri] });
-        expect(res.statusCode).toBe(400);
-        expect(res.json().error).toBe('invalid_redirect_uri');
-      }
-    } finally {
-      await t.close();
-    }
+  // Claude.ai and loopback are no longer trusted once the list is replaced.
+  it.each([CLAUDE_CALLBACK, 'http://127.0.0.1:1234/cb'])('no longer trusts the default %s [invalid_redirect_uri]', async (uri) => {
+    expectOAuthError(await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: [uri] }), 400, 'invalid_redirect_uri');
   });
 });
 
 // Issue 11 finding 3: jsonb refuses ill-formed UTF-16, so a lone surrogate used to be an unauthenticated 500.
 describe.each(testDatabases())('POST /register with ill-formed Unicode (lone UTF-16 surrogates) on $name → 400, nothing stored', ({ open }) => {
-  let t: TestApp;
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await open();
-    t = await buildTestApp({ db });
-  });
-  afterAll(async () => {
-    await t.close();
-    await db.dispose();
+  const t = useTestApp(async () => {
+    const db = await open();
+    return { db, afterClose: () => db.dispose() };
   });
 
   it.each([
@@ -368,15 +318,13 @@ describe.each(testDatabases())('POST /register with ill-formed Unicode (lone UTF
       headers: { 'content-type': 'application/json' },
       payload: JSON.stringify({ ...CLAUDEAI_PUBLIC, ...extra }),
     });
-    expect(res.statusCode).toBe(400);
-    expect(res.json().error).toBe('invalid_client_metadata');
+    expectOAuthError(res, 400, 'invalid_client_metadata');
     expect(await clientCount(t)).toBe(before);
   });
 
   it('refuses a lone surrogate in redirect_uris [invalid_redirect_uri]', async () => {
     const res = await register(t, { ...CLAUDEAI_PUBLIC, redirect_uris: ['http://127.0.0.1:1/\ud800'] });
-    expect(res.statusCode).toBe(400);
-    expect(res.json().error).toBe('invalid_redirect_uri');
+    expectOAuthError(res, 400, 'invalid_redirect_uri');
   });
 
   it('still accepts well-formed astral characters (surrogate pairs)', async () => {

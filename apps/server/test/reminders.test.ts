@@ -2,36 +2,32 @@
 // always scoped to the bearer key's user — with the contract's validation, scopes (RFC 6750 §3.1) and
 // audience binding (RFC 8707). Runs on every available storage backend.
 import type { Reminder, ReminderPage } from '@reminderit/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.ts';
 import { mintKey } from '../src/keys/key-store.ts';
-import { type Backends, testBackends } from './support/backends.ts';
+import { testBackends } from './support/backends.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
 import { type SignedIn, signUpUser } from './support/flow.ts';
 import { createManualKey, revokeManualKey } from './support/manual-keys.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { useTestApp } from './support/test-app.ts';
 
 const HOUR = 3_600_000;
 const BOTH = ['reminders:read', 'reminders:write'] as const;
 
 for (const backend of testBackends()) {
   describe.skipIf(!backend.available)(`reminders REST API on ${backend.name}`, () => {
-    let backends: Backends;
-    let t: TestApp;
     let alice: SignedIn;
     let aliceKey: string;
 
-    beforeAll(async () => {
-      backends = await backend.open();
+    const t = useTestApp(async () => {
+      const backends = await backend.open();
       // Time moves only when a test says so, on every backend (Redis keeps real TTLs, unused here).
       const clock = backends.clock instanceof ManualClock ? backends.clock : new ManualClock(Date.now());
-      t = await buildTestApp({ db: backends.db, kv: backends.kv, clock });
+      return { db: backends.db, kv: backends.kv, clock, afterClose: () => backends.close() };
+    });
+    beforeAll(async () => {
       alice = await signUpUser(t);
       aliceKey = (await createManualKey(t, alice, [...BOTH])).secret;
-    });
-    afterAll(async () => {
-      await t?.close();
-      await backends?.close();
     });
 
     /** An ISO date-time `ms` from the app's now, written with a +02:00 offset like a user in Paris in summer would. */

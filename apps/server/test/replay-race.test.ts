@@ -10,7 +10,7 @@ import type { Kv } from '../src/store/kv/kv.ts';
 import { MemoryKv } from '../src/store/kv/memory-kv.ts';
 import { RedisKv } from '../src/store/kv/redis-kv.ts';
 import { exchangeCode, type IssuedCode, obtainCode, type Registered, register, type SignedIn, signUpUser } from './support/flow.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { useTestApp } from './support/test-app.ts';
 import { TEST_STORAGE_TIMEOUT_MS, type TestDatabase, testDatabases } from './support/test-databases.ts';
 
 const RACES = 100;
@@ -44,25 +44,24 @@ const backends: { name: string; available: boolean; open(): Promise<{ db: TestDa
 const ENV = { RATE_LIMIT_AUTHORIZE_MAX: '10000', RATE_LIMIT_TOKEN_MAX: '10000' };
 
 describe.each(backends.filter((s) => s.available))('code exchange racing on two instances ($name)', ({ open }) => {
-  let a: TestApp;
-  let b: TestApp;
   let db: TestDatabase;
   let kvs: [Kv, Kv];
   let client: Registered;
   let user: SignedIn;
 
+  // The shared stores outlive both apps: opened first, released after both have closed.
   beforeAll(async () => {
     ({ db, kvs } = await open());
-    a = await buildTestApp({ db, kv: kvs[0], env: ENV });
-    b = await buildTestApp({ db, kv: kvs[1], clock: a.clock, env: ENV });
-    client = await register(a);
-    user = await signUpUser(a);
   }, 60_000);
   afterAll(async () => {
-    await b.close();
-    await a.close();
     await Promise.all([...new Set(kvs)].map((kv) => kv.close()));
     await db.dispose();
+  });
+  const a = useTestApp(() => ({ db, kv: kvs[0], env: ENV }));
+  const b = useTestApp(() => ({ db, kv: kvs[1], clock: a.clock, env: ENV }));
+  beforeAll(async () => {
+    client = await register(a);
+    user = await signUpUser(a);
   });
 
   /** One race: the code sent to both instances at once (which one first alternates). */

@@ -3,8 +3,9 @@
 import net from 'node:net';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isStorageUnavailable, StorageUnavailableError } from '../src/errors.ts';
 import { isPostgresOutage, postgresWithDeadlines } from '../src/store/db/deadlines.ts';
-import { isStorageUnavailable, StorageUnavailableError, withDeadline } from '../src/store/storage-unavailable.ts';
+import { withDeadline } from '../src/store/storage-deadline.ts';
 
 describe('withDeadline', () => {
   it('rejects a call that never settles with StorageUnavailableError at the deadline', async () => {

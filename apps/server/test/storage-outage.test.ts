@@ -3,16 +3,16 @@
 // never 401, and works again once storage is back.
 import type { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { StorageUnavailableError } from '../src/errors.ts';
 import type { Database } from '../src/store/db/open-db.ts';
 import { schema } from '../src/store/db/schema.ts';
 import type { Kv } from '../src/store/kv/kv.ts';
 import { MemoryKv } from '../src/store/kv/memory-kv.ts';
-import { StorageUnavailableError } from '../src/store/storage-unavailable.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
-import { callMcp, signUpUser } from './support/flow.ts';
-import { createManualKey } from './support/manual-keys.ts';
-import { buildTestApp, type TestApp } from './support/test-app.ts';
+import { callMcp, type SignedIn, signUpUser } from './support/flow.ts';
+import { createManualKey, type ManualKey } from './support/manual-keys.ts';
+import { type TestApp, useTestApp } from './support/test-app.ts';
 import { openPgliteInMemory } from './support/test-databases.ts';
 
 const TIMEOUT_MS = 300;
@@ -96,32 +96,35 @@ function toolsCall(revision: '2025-06-18' | '2026-07-28') {
 }
 
 describe('storage outage', { timeout: 60_000 }, () => {
-  let t: TestApp | undefined;
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
+  /** Per test: switches that take the KV or the reminders table down, and a user with a session and a key. */
+  let setKvDown: (down: boolean) => void;
+  let setRemindersDown: (down: boolean) => void;
+  let user: SignedIn;
+  let key: ManualKey;
+  const t = useTestApp(
+    async () => {
+      const opened = await openPgliteInMemory(TIMEOUT_MS);
+      const reminders = remindersOutage(opened);
+      const db = { ...opened, ...reminders.db };
+      const switchable = switchableKv();
+      [setKvDown, setRemindersDown] = [switchable.setDown, reminders.setDown];
+      return {
+        db,
+        kv: switchable.kv,
+        afterClose: async () => {
+          await switchable.kv.close();
+          await db.dispose();
+        },
+      };
+    },
+    { each: true },
+  );
+  beforeEach(async () => {
+    user = await signUpUser(t);
+    key = await createManualKey(t, user, ['reminders:read', 'reminders:write']);
   });
 
-  async function setup() {
-    const opened = await openPgliteInMemory(TIMEOUT_MS);
-    const { db: outageDb, setDown: setRemindersDown } = remindersOutage(opened);
-    const db = { ...opened, ...outageDb };
-    const { kv, setDown } = switchableKv();
-    t = await buildTestApp({ db, kv });
-    const app = t;
-    const close = app.close;
-    app.close = async () => {
-      await close();
-      await kv.close();
-      await db.dispose();
-    };
-    const user = await signUpUser(app);
-    const key = await createManualKey(app, user, ['reminders:read', 'reminders:write']);
-    return { t: app, user, key, setKvDown: setDown, setRemindersDown };
-  }
-
   it('a valid key with the database frozen gets 503 temporarily_unavailable, not 401, then works again', async () => {
-    const { t, key } = await setup();
     const thaw = freezeDatabase(t);
     const started = Date.now();
     const res = await callMcp(t, key.secret);
@@ -135,7 +138,6 @@ describe('storage outage', { timeout: 60_000 }, () => {
   });
 
   it('a valid session with the KV down gets 503, not 401 "Sign in first."; a valid key still works', async () => {
-    const { t, user, key, setKvDown } = await setup();
     setKvDown(true);
     const session = await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: user.cookie } });
     expectStorageUnavailable(session);
@@ -158,7 +160,6 @@ describe('storage outage', { timeout: 60_000 }, () => {
     ['2025-06-18', toolsCall('2025-06-18')],
     ['2026-07-28', toolsCall('2026-07-28')],
   ])('an MCP tools/call whose tool hits an outage gets HTTP 503, not an isError result (%s)', async (_revision, call) => {
-    const { t, key, setRemindersDown } = await setup();
     const send = (name: string, args: Record<string, unknown>) =>
       t.app.inject({ method: 'POST', url: '/mcp', headers: call.headers(name, key.secret), payload: call.body(name, args) });
     const due = new Date(t.clock.now() + 3_600_000).toISOString();
@@ -188,7 +189,6 @@ describe('storage outage', { timeout: 60_000 }, () => {
   });
 
   it('without credentials an outage is still 401 where the credential is missing', async () => {
-    const { t, setKvDown } = await setup();
     setKvDown(true);
     const res = await t.app.inject({ method: 'GET', url: '/api/auth/session' });
     expectOAuthError(res, 401, 'unauthorized');

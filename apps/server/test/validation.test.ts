@@ -1,154 +1,116 @@
 // The validation layer rejects requests that violate the contract before any handler runs.
 
 import formbody from '@fastify/formbody';
-import Fastify from 'fastify';
+import Fastify, { type InjectOptions } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installErrorHandling } from '../src/http/error-handling.ts';
 import { operation } from '../src/http/operation.ts';
 import { installResponseHeaders } from '../src/http/response-headers.ts';
 import { routeThroughSpec } from '../src/http/spec-router.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
-import { CLAUDEAI_PUBLIC, type SignedIn, signUpUser } from './support/flow.ts';
+import { CLAUDE_CALLBACK, CLAUDEAI_PUBLIC, type SignedIn, signUpUser } from './support/flow.ts';
 import { createManualKey } from './support/manual-keys.ts';
 import { useTestApp } from './support/test-app.ts';
 
 const json = { 'content-type': 'application/json' };
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
+const post = (url: string, headers?: Record<string, string>, payload?: InjectOptions['payload']): InjectOptions => ({ method: 'POST', url, headers, payload });
+const get = (url: string): InjectOptions => ({ method: 'GET', url });
+
+/** A request the contract refuses: a title, the request, the status and error it gets, and a word (the field at fault) its description names. */
+type Refusal = [what: string, request: InjectOptions, status: number, error: string, names?: string];
+
 describe('request validation against the spec', () => {
   const t = useTestApp();
 
+  async function expectRefused(...[, request, status, error, names]: Refusal) {
+    const res = await t.app.inject(request);
+    expectOAuthError(res, status, error);
+    if (names !== undefined) expect(res.json().error_description).toContain(names);
+  }
+
   // POST /register answers with RFC 7591 §3.2.2's codes instead (x-invalid-request-error in the spec).
   describe('missing required field → 400 invalid_request', () => {
-    it('POST /register without redirect_uris [invalid_redirect_uri]', async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/register', headers: json, payload: { client_name: 'x' } });
-      expectOAuthError(res, 400, 'invalid_redirect_uri');
-      expect(res.json().error_description).toContain('redirect_uris');
-    });
-    it('POST /token without grant_type', async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/token', headers: form, payload: 'code=abc' });
-      expectOAuthError(res, 400, 'invalid_request');
-      expect(res.json().error_description).toContain('grant_type');
-    });
-    it('POST /api/auth/signup without password', async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', headers: json, payload: { email: 'a@b.test' } });
-      expectOAuthError(res, 400, 'invalid_request');
-    });
-    it('POST /register with no body at all [invalid_client_metadata]', async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/register' });
-      expectOAuthError(res, 400, 'invalid_client_metadata');
-    });
+    it.each<Refusal>([
+      [
+        'POST /register without redirect_uris [invalid_redirect_uri]',
+        post('/register', json, { client_name: 'x' }),
+        400,
+        'invalid_redirect_uri',
+        'redirect_uris',
+      ],
+      ['POST /token without grant_type', post('/token', form, 'code=abc'), 400, 'invalid_request', 'grant_type'],
+      ['POST /api/auth/signup without password', post('/api/auth/signup', json, { email: 'a@b.test' }), 400, 'invalid_request'],
+      ['POST /register with no body at all [invalid_client_metadata]', post('/register'), 400, 'invalid_client_metadata'],
+    ])('%s', expectRefused);
   });
 
   describe('wrong type → 400 invalid_request', () => {
-    it('POST /register with redirect_uris as a string [invalid_redirect_uri]', async () => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/register',
-        headers: json,
-        payload: { redirect_uris: 'https://claude.ai/api/mcp/auth_callback' },
-      });
-      expectOAuthError(res, 400, 'invalid_redirect_uri');
-    });
-    it('POST /api/auth/login with a numeric email', async () => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        headers: json,
-        payload: { email: 42, password: 'long enough password' },
-      });
-      expectOAuthError(res, 400, 'invalid_request');
-    });
-    it('POST /token with a repeated parameter (RFC 6749 §3.2: parameters MUST NOT repeat)', async () => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/token',
-        headers: form,
-        payload: 'grant_type=authorization_code&grant_type=authorization_code',
-      });
-      expectOAuthError(res, 400, 'invalid_request');
-    });
+    it.each<Refusal>([
+      [
+        'POST /register with redirect_uris as a string [invalid_redirect_uri]',
+        post('/register', json, { redirect_uris: CLAUDE_CALLBACK }),
+        400,
+        'invalid_redirect_uri',
+      ],
+      ['POST /api/auth/login with a numeric email', post('/api/auth/login', json, { email: 42, password: 'long enough password' }), 400, 'invalid_request'],
+      [
+        'POST /token with a repeated parameter (RFC 6749 §3.2: parameters MUST NOT repeat)',
+        post('/token', form, 'grant_type=authorization_code&grant_type=authorization_code'),
+        400,
+        'invalid_request',
+      ],
+    ])('%s', expectRefused);
   });
 
   describe('unknown parameters', () => {
-    it('rejects an unknown query parameter on GET /healthz', async () => {
-      const res = await t.app.inject({ method: 'GET', url: '/healthz?verbose=1' });
-      expectOAuthError(res, 400, 'invalid_request');
-      expect(res.json().error_description).toContain('verbose');
-    });
-    it('rejects an unknown query parameter on the metadata document', async () => {
-      const res = await t.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server?debug=true' });
-      expectOAuthError(res, 400, 'invalid_request');
-    });
-    it('rejects an unknown field in a non-OAuth JSON body', async () => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/auth/signup',
-        headers: json,
-        payload: { email: 'a@b.test', password: 'long enough password', admin: true },
-      });
-      expectOAuthError(res, 400, 'invalid_request');
-      expect(res.json().error_description).toContain('admin');
-    });
+    it.each<Refusal>([
+      ['rejects an unknown query parameter on GET /healthz', get('/healthz?verbose=1'), 400, 'invalid_request', 'verbose'],
+      ['rejects an unknown query parameter on the metadata document', get('/.well-known/oauth-authorization-server?debug=true'), 400, 'invalid_request'],
+      [
+        'rejects an unknown field in a non-OAuth JSON body',
+        post('/api/auth/signup', json, { email: 'a@b.test', password: 'long enough password', admin: true }),
+        400,
+        'invalid_request',
+        'admin',
+      ],
+    ])('%s', expectRefused);
     it('ignores unknown parameters on OAuth endpoints (RFC 6749 §3.1), which reach their handler', async () => {
       // The handler answers (its HTML page for an unknown client), not the validator's JSON invalid_request.
-      const res = await t.app.inject({ method: 'GET', url: '/authorize?client_id=abc&prompt=consent&foo=bar' });
+      const res = await t.app.inject(get('/authorize?client_id=abc&prompt=consent&foo=bar'));
       expect(res.headers['content-type']).toMatch(/^text\/html/);
     });
     it('accepts unknown client metadata at registration (RFC 7591 §2)', async () => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/register',
-        headers: json,
-        payload: { redirect_uris: ['https://claude.ai/api/mcp/auth_callback'], x_vendor_extension: 1 },
-      });
+      const res = await t.app.inject(post('/register', json, { redirect_uris: [CLAUDE_CALLBACK], x_vendor_extension: 1 }));
       expect(res.statusCode).not.toBe(400);
     });
   });
 
   describe('wrong content type → 415 invalid_request', () => {
-    it('POST /token with JSON instead of a form', async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/token', headers: json, payload: { grant_type: 'authorization_code' } });
-      expectOAuthError(res, 415, 'invalid_request');
-    });
-    it('POST /register with text/plain', async () => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/register',
-        headers: { 'content-type': 'text/plain' },
-        payload: '{"redirect_uris":["https://claude.ai/cb"]}',
-      });
-      expectOAuthError(res, 415, 'invalid_request');
-    });
-    it('POST /api/auth/signup with a form body', async () => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/auth/signup',
-        headers: form,
-        payload: 'email=a%40b.test&password=long+enough+password',
-      });
-      expectOAuthError(res, 415, 'invalid_request');
-    });
+    it.each<Refusal>([
+      ['POST /token with JSON instead of a form', post('/token', json, { grant_type: 'authorization_code' }), 415, 'invalid_request'],
+      [
+        'POST /register with text/plain',
+        post('/register', { 'content-type': 'text/plain' }, '{"redirect_uris":["https://claude.ai/cb"]}'),
+        415,
+        'invalid_request',
+      ],
+      ['POST /api/auth/signup with a form body', post('/api/auth/signup', form, 'email=a%40b.test&password=long+enough+password'), 415, 'invalid_request'],
+    ])('%s', expectRefused);
   });
 
   describe('malformed and misrouted requests', () => {
-    it('answers malformed JSON with 400 invalid_request and no parser internals', async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/register', headers: json, payload: '{"redirect_uris": [' });
-      expectOAuthError(res, 400, 'invalid_request');
-    });
-    it('answers an oversized body with 413', async () => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/register',
-        headers: json,
-        payload: JSON.stringify({ client_name: 'x'.repeat(100_000), redirect_uris: ['https://claude.ai/cb'] }),
-      });
-      expectOAuthError(res, 413, 'invalid_request');
-    });
-    it('answers an unknown path with 404 JSON', async () => {
-      const res = await t.app.inject({ method: 'GET', url: '/nope' });
-      expectOAuthError(res, 404, 'not_found');
-    });
+    it.each<Refusal>([
+      ['answers malformed JSON with 400 invalid_request and no parser internals', post('/register', json, '{"redirect_uris": ['), 400, 'invalid_request'],
+      [
+        'answers an oversized body with 413',
+        post('/register', json, JSON.stringify({ client_name: 'x'.repeat(100_000), redirect_uris: ['https://claude.ai/cb'] })),
+        413,
+        'invalid_request',
+      ],
+      ['answers an unknown path with 404 JSON', get('/nope'), 404, 'not_found'],
+    ])('%s', expectRefused);
     it('answers a wrong method with 405', async () => {
       const res = await t.app.inject({ method: 'DELETE', url: '/token' });
       expectOAuthError(res, 405, 'invalid_request');

@@ -1,7 +1,7 @@
 // The user's side of the flow, without a browser: what the consent web app does when a person signs up and
 // clicks "Allow", done through the server's own account and consent API (session cookie + CSRF token).
 // A real partner never does this: its user's browser opens the authorize URL and consents on ReminderIt.
-import { type ConsentRequest, createClient, decideConsent, getConsentRequest, signUp, unwrap, withTypedErrors } from '@reminderit/sdk';
+import { CONSENT_APP_ROUTES, type ConsentRequest, createClient, decideConsent, getConsentRequest, signUp, unwrap, withTypedErrors } from '@reminderit/sdk';
 
 const SESSION_COOKIE = 'rmt_session';
 
@@ -46,7 +46,7 @@ export async function consentAsNewUser(baseUrl: string, authorizeUrl: string, us
   const next = new URL(location, baseUrl);
   const requestId = next.searchParams.get('request_id');
   // An invalid request (bad scope, resource, …) is redirected straight back to the partner with ?error=.
-  if (next.pathname !== '/consent' || requestId === null) return { redirectTo: next.toString() };
+  if (next.pathname !== CONSENT_APP_ROUTES.consent || requestId === null) return { redirectTo: next.toString() };
 
   const request = await unwrap(getConsentRequest({ client: browser, path: { requestId } }));
   const outcome = await unwrap(

@@ -1,7 +1,7 @@
 // Fixtures: one realistic user, the pending authorization requests the consent page shows, API keys and
 // reminders. Typed with the SDK's types (generated from openapi.yaml), so a fixture that drifts from the
 // contract fails to compile; test/conform.test.ts also validates every mock response against the spec.
-import type { ApiKey, ClientRegistrationResponse, ConsentClient, ConsentRequest, Reminder, Session, User } from '@reminderit/sdk';
+import type { ApiKey, ClientRegistrationRequest, ClientRegistrationResponse, ConsentClient, ConsentRequest, Reminder, Session, User } from '@reminderit/sdk';
 import { ALL_SCOPES, SCOPE_DESCRIPTIONS } from '@reminderit/sdk';
 
 /** The plain words for each scope: the SDK's one list, which the server's consent page uses too. */
@@ -25,6 +25,19 @@ export const adaSession: Session = { user: ada, csrf_token: 'Yc3Jm8Qw1Tz6Vb9Nx2L
 
 export const claudeCallback = 'https://claude.ai/api/mcp/auth_callback';
 export const loopbackCallback = 'http://127.0.0.1:33418/callback';
+
+/**
+ * The exact body Claude.ai sends to `POST /register` (RFC 7591 §2): a public client (no secret) asking for a
+ * refresh token and its own scope name. One copy for the mocks, their tests and the server's tests.
+ */
+export const claudeRegistration = {
+  client_name: 'claudeai',
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  token_endpoint_auth_method: 'none',
+  scope: 'claudeai',
+  redirect_uris: [claudeCallback],
+} satisfies ClientRegistrationRequest;
 
 /** A `client_name` that would run script if a page injected it as HTML. It must show as text. */
 export const hostileClientName = '<img src=x onerror=alert(1)>';
@@ -70,36 +83,28 @@ export const hostileClient: ConsentClient = {
   metadata_document_host: null,
 };
 
+/** A public desktop client registered with the loopback callback, under its own name. */
+function loopbackRegistration(client: ConsentClient): ClientRegistrationResponse {
+  return {
+    client_id: client.client_id,
+    client_id_issued_at: 1767225600,
+    ...(client.client_name === null ? {} : { client_name: client.client_name }),
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'none',
+    redirect_uris: [loopbackCallback],
+  };
+}
+
 /** Registered clients, as `POST /register` would have answered for them. */
 export const registeredClients: ClientRegistrationResponse[] = [
   {
+    ...claudeRegistration,
     client_id: claudeClient.client_id,
     client_id_issued_at: 1767225600,
-    client_name: 'claudeai',
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'none',
-    scope: 'claudeai',
-    redirect_uris: [claudeCallback],
   },
-  {
-    client_id: inspectorClient.client_id,
-    client_id_issued_at: 1767225600,
-    client_name: 'MCP Inspector',
-    grant_types: ['authorization_code'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'none',
-    redirect_uris: [loopbackCallback],
-  },
-  {
-    client_id: hostileClient.client_id,
-    client_id_issued_at: 1767225600,
-    client_name: hostileClientName,
-    grant_types: ['authorization_code'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'none',
-    redirect_uris: [loopbackCallback],
-  },
+  loopbackRegistration(inspectorClient),
+  loopbackRegistration(hostileClient),
 ];
 
 const bothScopes = allScopes.map((name) => ({ name, description: scopeDescriptions[name] }));

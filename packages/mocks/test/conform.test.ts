@@ -4,7 +4,7 @@
 // (Ajv 2020 + formats) against the schema of that operation, status and media type (@reminderit/openapi/spec-validator).
 
 import { checkResponse, findOperation, operations } from '@reminderit/openapi/spec-validator';
-import type { ClientRegistrationRequest, Session } from '@reminderit/sdk';
+import type { Session } from '@reminderit/sdk';
 import { createPkcePair } from '@reminderit/sdk';
 import type { HttpHandler } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import {
   claudeCallback,
   claudeClient,
   claudeKeySecret,
+  claudeRegistration,
   fixtureState,
   loopbackCallback,
   reminders,
@@ -96,15 +97,6 @@ const activeKey = (s: Scenario, secret: string) => s.keys.find((k) => k.secret =
 const readOnlySecret = apiKeys.find((k) => k.label === 'Kitchen tablet')!.secret;
 const scheduled = reminders.find((r) => r.status === 'scheduled')!;
 const sent = reminders.find((r) => r.status === 'sent')!;
-
-const claudeRegistration: ClientRegistrationRequest = {
-  client_name: 'claudeai',
-  grant_types: ['authorization_code', 'refresh_token'],
-  response_types: ['code'],
-  token_endpoint_auth_method: 'none',
-  scope: 'claudeai',
-  redirect_uris: [claudeCallback],
-};
 
 function authorizeQuery(params: Record<string, string>): string {
   return `/authorize?${new URLSearchParams(params)}`;

@@ -6,6 +6,14 @@ export {
   parseAuthorizationResponse,
 } from './authorization-response.js';
 export { type AuthorizeUrlOptions, buildAuthorizeUrl } from './authorize-url.js';
+export {
+  CONSENT_APP_PATHS,
+  CONSENT_APP_ROUTES,
+  type ConsentAppRoute,
+  consentPagePath,
+  loginPagePath,
+  signupPagePath,
+} from './consent-app-routes.js';
 export { type Client, type Config as ClientConfig, createClient, createConfig } from './gen/client/index.js';
 export { client } from './gen/client.gen.js';
 export * from './gen/index.js';

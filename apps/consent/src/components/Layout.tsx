@@ -1,5 +1,5 @@
 // Every page: the header (brand; when signed in, the API keys link, who you are and Log out) and <main>.
-import { logOut, type Session } from '@reminderit/sdk';
+import { CONSENT_APP_ROUTES, logOut, type Session } from '@reminderit/sdk';
 import { type ReactNode, useState } from 'react';
 import { client, problemOf } from '../api.ts';
 import { navigate } from '../navigation.ts';
@@ -22,13 +22,13 @@ function Account({ session }: { session: Session }) {
       return;
     }
     setSession(null);
-    navigate('/login', { replace: true });
+    navigate(CONSENT_APP_ROUTES.login, { replace: true });
   };
 
   return (
     <div className="account">
       <nav aria-label="Account">
-        <Link to="/keys">API keys</Link>
+        <Link to={CONSENT_APP_ROUTES.keys}>API keys</Link>
       </nav>
       <span className="who">{session.user.email}</span>
       <button type="button" className="secondary small" onClick={onLogOut} disabled={busy}>

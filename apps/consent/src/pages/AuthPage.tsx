@@ -1,6 +1,6 @@
 // Log in and Sign up: the same form, two operations. Afterwards the user goes back to `next` (the pending
 // consent request, typically) when it is a path on this origin, else to the API keys page.
-import { logIn, type Session, signUp } from '@reminderit/sdk';
+import { logIn, loginPagePath, type Session, signUp, signupPagePath } from '@reminderit/sdk';
 import { type FormEvent, useState } from 'react';
 import { client, type Outcome, problemOf } from '../api.ts';
 import { Field } from '../components/Field.tsx';
@@ -21,7 +21,7 @@ const copy = {
     passwordHint: undefined,
     switchPrompt: 'New to ReminderIt?',
     switchLink: 'Sign up',
-    switchTo: '/signup',
+    switchTo: signupPagePath,
     errors: {
       400: 'Enter your email address and password.',
       401: 'Wrong email or password.',
@@ -35,7 +35,7 @@ const copy = {
     passwordHint: 'At least 10 characters.',
     switchPrompt: 'Already have an account?',
     switchLink: 'Log in',
-    switchTo: '/login',
+    switchTo: loginPagePath,
     errors: {
       400: 'Enter a valid email address and a password of at least 10 characters.',
       409: 'An account with this email already exists. Log in instead.',
@@ -72,7 +72,7 @@ export function AuthPage({ mode }: { mode: Mode }) {
     setError(problemOf(result, text.errors).message);
   };
 
-  const switchTo = next ? `${text.switchTo}?next=${encodeURIComponent(next)}` : text.switchTo;
+  const switchTo = text.switchTo(next || undefined);
 
   return (
     <Layout>

@@ -1,5 +1,5 @@
 // `/`: the API keys page when signed in, the log-in page otherwise.
-import { getCurrentSession } from '@reminderit/sdk';
+import { CONSENT_APP_ROUTES, getCurrentSession } from '@reminderit/sdk';
 import { useEffect, useState } from 'react';
 import { client, type Problem, problemOf } from '../api.ts';
 import { ErrorPage, LoadingPage } from '../components/States.tsx';
@@ -11,14 +11,14 @@ export function HomePage() {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
-    if (session) return navigate('/keys', { replace: true });
+    if (session) return navigate(CONSENT_APP_ROUTES.keys, { replace: true });
     let cancelled = false;
     void getCurrentSession({ client }).then((result) => {
       if (cancelled) return;
       if (result.data) {
         setSession(result.data);
-        navigate('/keys', { replace: true });
-      } else if (result.response?.status === 401) navigate('/login', { replace: true });
+        navigate(CONSENT_APP_ROUTES.keys, { replace: true });
+      } else if (result.response?.status === 401) navigate(CONSENT_APP_ROUTES.login, { replace: true });
       else setProblem(problemOf(result));
     });
     return () => {

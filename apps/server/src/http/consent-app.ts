@@ -3,10 +3,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
+import { CONSENT_APP_PATHS } from '@reminderit/sdk';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-/** Client-side routes of the app; each is answered with index.html. */
-const APP_ROUTES = new Set(['/', '/login', '/signup', '/consent', '/keys']);
+/** Client-side routes of the app (the SDK's one list); each is answered with index.html. */
+const APP_ROUTES: ReadonlySet<string> = new Set(CONSENT_APP_PATHS);
 
 /**
  * The pages run only the app's own bundle: no inline script, no third-party origin, never framed

@@ -3,8 +3,7 @@
 // a storage outage as 503 temporarily_unavailable, and anything else as an opaque 500 server_error — logged
 // here, never sent.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { invalidRequest, OAuthError, serializeError } from '../errors.ts';
-import { isStorageUnavailable } from '../store/storage-unavailable.ts';
+import { invalidRequest, isStorageUnavailable, OAuthError, serializeError } from '../errors.ts';
 import { setResponseHeaders } from './response-headers.ts';
 
 export function installErrorHandling(app: FastifyInstance): void {

@@ -7,10 +7,9 @@ import type { SessionAuth } from '../accounts/session-auth.ts';
 import { readSession } from '../accounts/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { safeEqual } from '../crypto.ts';
-import { forbidden, invalidToken, storageUnavailable, unauthorized } from '../errors.ts';
+import { forbidden, invalidToken, isStorageUnavailable, storageUnavailable, unauthorized } from '../errors.ts';
 import { bearerChallenge, bearerToken, type KeyAuth } from '../keys/bearer.ts';
 import { SUPPORTED_SCOPES } from '../oauth/scopes.ts';
-import { isStorageUnavailable } from '../store/storage-unavailable.ts';
 import type { RequestAuth } from './auth.ts';
 
 export function securityHandlers(ctx: AppContext) {

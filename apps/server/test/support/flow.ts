@@ -1,18 +1,12 @@
 // Steps of the OAuth flow over app.inject(), for tests that exercise one rule at a time.
-import { type ClientRegistrationRequest, createPkcePair } from '@reminderit/sdk';
+import { claudeCallback, claudeRegistration } from '@reminderit/mocks';
+import { type ClientRegistrationRequest, CONSENT_APP_ROUTES, createPkcePair } from '@reminderit/sdk';
 import type { TestApp } from './test-app.ts';
 
-export const CLAUDE_CALLBACK = 'https://claude.ai/api/mcp/auth_callback';
-
-/** The exact registration bodies Claude.ai sends (public, and the newer confidential variant). */
-export const CLAUDEAI_PUBLIC: ClientRegistrationRequest = {
-  client_name: 'claudeai',
-  grant_types: ['authorization_code', 'refresh_token'],
-  response_types: ['code'],
-  token_endpoint_auth_method: 'none',
-  scope: 'claudeai',
-  redirect_uris: [CLAUDE_CALLBACK],
-};
+/** Claude.ai's callback and the exact public registration body it sends: the mocks' fixtures, one copy for every suite. */
+export const CLAUDE_CALLBACK = claudeCallback;
+export const CLAUDEAI_PUBLIC = claudeRegistration;
+/** The newer confidential variant Claude sends. */
 export const CLAUDE_CONFIDENTIAL: ClientRegistrationRequest = { ...CLAUDEAI_PUBLIC, client_name: 'Claude', token_endpoint_auth_method: 'client_secret_post' };
 
 export interface Registered {
@@ -75,7 +69,7 @@ export function authorize(t: TestApp, query: string, user?: SignedIn) {
 
 export function requestIdFrom(location: string): string {
   const url = new URL(location, 'http://x');
-  const target = url.pathname === '/login' ? new URL(url.searchParams.get('next')!, 'http://x') : url;
+  const target = url.pathname === CONSENT_APP_ROUTES.login ? new URL(url.searchParams.get('next')!, 'http://x') : url;
   return target.searchParams.get('request_id')!;
 }
 

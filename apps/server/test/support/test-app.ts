@@ -32,6 +32,8 @@ export interface TestAppOptions {
   kv?: Kv;
   clock?: ManualClock;
   clientMetadataFetch?: AppDeps['clientMetadataFetch'];
+  /** Runs after the app has closed: releases stores the test made for this app alone (passed as `db`/`kv`). */
+  afterClose?: () => Promise<void>;
 }
 
 export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -68,21 +70,27 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       await app.close();
       if (!opts.kv) await kv.close();
       await owned?.dispose();
+      await opts.afterClose?.();
     },
   };
 }
 
 /**
  * The app for the enclosing describe block (or file): built before its tests (`each`: before every test) and
- * closed after them, so no test file writes that setup and teardown again. `opts` may be a function, read when
- * the app is built (for backends made in an earlier hook). The returned handle forwards to the current app;
- * touching it outside a test or a later hook throws.
+ * closed after them, so no test file writes that setup and teardown again. `opts` may be a function, sync or
+ * async, called when the app is built (for backends it opens, or made in an earlier hook: an app built from
+ * another's stores is declared after it, and closes before it — vitest runs after-hooks in reverse). Stores it
+ * opens for this app alone go in `afterClose`. The returned handle forwards to the current app; touching it
+ * outside a test or a later hook throws.
  */
-export function useTestApp(opts: TestAppOptions | (() => TestAppOptions) = {}, { each = false, timeout }: { each?: boolean; timeout?: number } = {}): TestApp {
+export function useTestApp(
+  opts: TestAppOptions | (() => TestAppOptions | Promise<TestAppOptions>) = {},
+  { each = false, timeout }: { each?: boolean; timeout?: number } = {},
+): TestApp {
   let current: TestApp | undefined;
   const [before, after] = each ? [beforeEach, afterEach] : [beforeAll, afterAll];
   before(async () => {
-    current = await buildTestApp(typeof opts === 'function' ? opts() : opts);
+    current = await buildTestApp(typeof opts === 'function' ? await opts() : opts);
   }, timeout);
   after(async () => {
     await current?.close();

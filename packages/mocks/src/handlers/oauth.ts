@@ -27,6 +27,7 @@ import type {
   TokenErrors,
   TokenResponses,
 } from '@reminderit/sdk';
+import { consentPagePath, loginPagePath } from '@reminderit/sdk';
 import { allScopes, scopeDescriptions } from '../fixtures.ts';
 import { isRecord, oauthError, type Router, readForm, readJson } from '../respond.ts';
 import { type MockState, newKeySecret, randomId, randomToken } from '../state.ts';
@@ -223,8 +224,8 @@ export function oauthHandlers(on: Router, state: MockState) {
       };
       state.pendingRequests.set(pending.request_id, pending);
       state.authorizations.set(pending.request_id, { state: q.get('state') ?? undefined, codeChallenge: challenge });
-      const consentPath = `/consent?request_id=${pending.request_id}`;
-      const location = state.session ? consentPath : `/login?next=${encodeURIComponent(consentPath)}`;
+      const consentPage = consentPagePath(pending.request_id);
+      const location = state.session ? consentPage : loginPagePath(consentPage);
       return { status: 302, headers: { Location: location } };
     }),
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { reminderBody } from '../../reminders/reminder-body.ts';
 import { cancelReminder as storeCancel } from '../../reminders/reminder-store.ts';
 import { reminderObject } from './reminder-schema.ts';
-import { defineTool, structuredResult } from './tool.ts';
+import { defineTool } from './tool.ts';
 
 export const cancelReminder = defineTool({
   name: 'cancel_reminder',
@@ -19,5 +19,5 @@ export const cancelReminder = defineTool({
   output: reminderObject,
   // Cancelling cannot be undone; cancelling again changes nothing more (it reports the conflict).
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-  run: async (args, { app, key }) => structuredResult(reminderBody(await storeCancel(app, key.userId, args.reminder_id))),
+  run: async (args, { app, key }) => reminderBody(await storeCancel(app, key.userId, args.reminder_id)),
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { reminderBody } from '../../reminders/reminder-body.ts';
 import { createReminder as storeReminder } from '../../reminders/reminder-store.ts';
 import { newReminderChannel, newReminderDueAt, newReminderPhone, newReminderText, reminderObject } from './reminder-schema.ts';
-import { defineTool, structuredResult } from './tool.ts';
+import { defineTool } from './tool.ts';
 
 export const createReminder = defineTool({
   name: 'create_reminder',
@@ -24,6 +24,6 @@ export const createReminder = defineTool({
       channel: args.channel,
       phoneNumber: args.phone_number,
     });
-    return structuredResult(reminderBody(row));
+    return reminderBody(row);
   },
 });

@@ -5,7 +5,7 @@ import { reminderBody } from '../../reminders/reminder-body.ts';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../../reminders/reminder-rules.ts';
 import { listReminders as storeList } from '../../reminders/reminder-store.ts';
 import { reminderObject } from './reminder-schema.ts';
-import { defineTool, structuredResult } from './tool.ts';
+import { defineTool } from './tool.ts';
 
 export const listReminders = defineTool({
   name: 'list_reminders',
@@ -26,6 +26,6 @@ export const listReminders = defineTool({
   annotations: { readOnlyHint: true, openWorldHint: false },
   run: async (args, { app, key }) => {
     const page = await storeList(app, key.userId, { list: args.status, limit: args.limit, cursor: args.cursor });
-    return structuredResult({ reminders: page.rows.map(reminderBody), next_cursor: page.nextCursor });
+    return { reminders: page.rows.map(reminderBody), next_cursor: page.nextCursor };
   },
 });

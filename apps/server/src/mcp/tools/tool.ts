@@ -13,9 +13,8 @@ import type { Scope } from '@reminderit/sdk';
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { OAuthError } from '../../errors.ts';
+import { isStorageUnavailable, OAuthError } from '../../errors.ts';
 import type { KeyAuth } from '../../keys/bearer.ts';
-import { isStorageUnavailable } from '../../store/storage-unavailable.ts';
 
 /** Per request: the app's dependencies, the authenticated key, and the request's logger. */
 export interface ToolContext {
@@ -27,8 +26,9 @@ export interface ToolContext {
 }
 
 /**
- * One tool file = one of these, a plain description; tool-catalog.ts turns the list into the `tools/list`
- * definitions (JSON Schemas derived from `input`/`output` once, at start) and dispatches `tools/call`.
+ * A tool as the server holds it; tool-catalog.ts turns the list into the `tools/list` definitions (JSON
+ * Schemas derived from `input`/`output` once, at start) and dispatches `tools/call`. Tool files declare one
+ * with defineTool.
  */
 export interface McpTool<I extends z.ZodObject = z.ZodObject> {
   name: string;
@@ -47,8 +47,23 @@ export interface McpTool<I extends z.ZodObject = z.ZodObject> {
   run(args: z.output<I>, tool: ToolContext): Promise<CallToolResult>;
 }
 
-/** Fixes a tool's argument type at its definition site. */
-export const defineTool = <I extends z.ZodObject>(tool: McpTool<I>): McpTool => tool as unknown as McpTool;
+/** What a tool file writes: the description, the schemas, and `run` typed by them. */
+export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodObject> extends Omit<McpTool<I>, 'output' | 'run'> {
+  output: O;
+  /**
+   * The tool's work on validated arguments. Returns the result's `structuredContent`, typed by `output` (a
+   * field it lacks or misspells fails to compile); defineTool mirrors it as JSON text for clients that only
+   * read `content`. A failure meant for the caller is a thrown ToolError (see guarded).
+   */
+  run(args: z.output<I>, tool: ToolContext): Promise<z.output<O>>;
+}
+
+/** Declares a tool: argument and result types are inferred from its zod `input` and `output`. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(definition: ToolDefinition<I, O>): McpTool {
+  const { run, ...rest } = definition;
+  const tool: McpTool<I> = { ...rest, run: async (args, context) => structuredResult(await run(args, context)) };
+  return tool as unknown as McpTool;
+}
 
 /** A failure whose message is written for the caller (the model and the user), e.g. a missing scope. */
 export class ToolError extends Error {
@@ -64,7 +79,7 @@ export function toolFailure(message: string): CallToolResult {
 }
 
 /** A successful result with structured content, mirrored as JSON text for clients that only read `content`. */
-export function structuredResult<T extends Record<string, unknown>>(structuredContent: T): CallToolResult & { structuredContent: T } {
+function structuredResult<T extends Record<string, unknown>>(structuredContent: T): CallToolResult & { structuredContent: T } {
   return { content: [{ type: 'text', text: JSON.stringify(structuredContent) }], structuredContent };
 }
 

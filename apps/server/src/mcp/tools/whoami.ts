@@ -1,7 +1,7 @@
 // `whoami`: which ReminderIt account and key this connection acts as. Reads only the authenticated key
 // (already loaded by bearer authentication), so it touches no storage and needs no scope.
 import { z } from 'zod';
-import { defineTool, structuredResult } from './tool.ts';
+import { defineTool } from './tool.ts';
 
 export const whoami = defineTool({
   name: 'whoami',
@@ -15,5 +15,5 @@ export const whoami = defineTool({
     scopes: z.array(z.string()).describe('What the key may do, e.g. reminders:read, reminders:write.'),
   }),
   annotations: { readOnlyHint: true, openWorldHint: false },
-  run: async (_args, { key }) => structuredResult({ user_id: key.userId, key_label: key.label, scopes: [...key.scopes] }),
+  run: async (_args, { key }) => ({ user_id: key.userId, key_label: key.label, scopes: [...key.scopes] }),
 });

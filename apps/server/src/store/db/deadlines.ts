@@ -1,10 +1,10 @@
-// Client-side deadlines on every database call (see store/storage-unavailable.ts). Server-side timeouts
+// Client-side deadlines on every database call (see store/storage-deadline.ts). Server-side timeouts
 // (statement_timeout, connect_timeout) cannot help when the server is frozen: the socket stays open and
 // nothing answers. So the driver objects drizzle calls are wrapped: each query, and each transaction as a
 // whole, races a deadline and rejects with StorageUnavailableError when it passes.
 import type { PGlite } from '@electric-sql/pglite';
 import type { Sql } from 'postgres';
-import { withDeadline } from '../storage-unavailable.ts';
+import { withDeadline } from '../storage-deadline.ts';
 
 /** Socket-level failures of postgres-js and Node's net module. */
 const CONNECTION_CODES = new Set([

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
-import { DEFAULT_STORAGE_TIMEOUT_MS, withDeadline } from '../storage-unavailable.ts';
+import { DEFAULT_STORAGE_TIMEOUT_MS, withDeadline } from '../storage-deadline.ts';
 import { isPostgresOutage, pgliteWithDeadlines, postgresWithDeadlines } from './deadlines.ts';
 import { pgliteDriver, postgresJsDriver, sql } from './drizzle.ts';
 import { schema } from './schema.ts';

@@ -6,7 +6,7 @@
  * Redis. Requires Redis >= 7.0 (GETDEL, PEXPIRE ... NX).
  */
 import { createClient, ErrorReply, type RedisClientType } from 'redis';
-import { DEFAULT_STORAGE_TIMEOUT_MS, withDeadline } from '../storage-unavailable.ts';
+import { DEFAULT_STORAGE_TIMEOUT_MS, withDeadline } from '../storage-deadline.ts';
 import { assertTtl, type Kv, type KvErrorHandler } from './kv.ts';
 
 type Client = RedisClientType;

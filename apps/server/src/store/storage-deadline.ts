@@ -1,12 +1,9 @@
-// A storage call that failed for availability reasons (connection refused or dropped, server frozen, past
-// its deadline) rather than because of what was asked. DESIGN.md: "A storage failure is never reported as a
-// bad credential: it is 503 temporarily_unavailable with Retry-After, within 2 s. Every storage call has a
-// deadline." Drivers' own errors are classified where the call is made (open-db.ts, redis-kv.ts); the HTTP
-// layer only asks isStorageUnavailable().
+// The deadline every storage call runs under, and the classification of a driver's failure as an outage
+// (connection refused or dropped, server frozen, past its deadline) rather than a verdict on what was asked.
+// DESIGN.md: "A storage failure is never reported as a bad credential: it is 503 temporarily_unavailable with
+// Retry-After, within 2 s. Every storage call has a deadline." Drivers' own errors are classified where the
+// call is made (open-db.ts, redis-kv.ts); the error itself and isStorageUnavailable() live in errors.ts.
 import { StorageUnavailableError, type Store } from '../errors.ts';
-
-// The error class and its predicate live in the one error module (errors.ts); re-exported for storage callers.
-export { isStorageUnavailable, StorageUnavailableError, type Store } from '../errors.ts';
 
 /** Default deadline of one storage call; two in a row still answer a request within 2 s. */
 export const DEFAULT_STORAGE_TIMEOUT_MS = 1000;
