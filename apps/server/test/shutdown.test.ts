@@ -28,7 +28,10 @@ async function listen(t: TestApp): Promise<number> {
 const logged =
   (t: TestApp, path: string, times = 1) =>
   () =>
-    t.logs().split('\n').filter((line) => line.includes('"incoming request"') && line.includes(`"path":"${path}"`)).length >= times;
+    t
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes('"incoming request"') && line.includes(`"path":"${path}"`)).length >= times;
 
 /** Apps here log at debug: an "incoming request" line tells a request is in flight. */
 const DEBUG = { LOG_LEVEL: 'debug' };
