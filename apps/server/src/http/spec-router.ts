@@ -75,6 +75,10 @@ interface CompiledOperation {
   /** The operation's security requirements (global ones included by openapi-backend) and the schemes they name. */
   requirements: Record<string, unknown>[];
   schemes: string[];
+  /** The body media types the operation declares (none: any body is validated as sent). */
+  mediaTypes: string[];
+  /** For an operation that ignores undeclared query parameters (RFC 6749 §3.1, §3.2): the declared ones. */
+  knownQuery: ReadonlySet<string> | undefined;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -104,6 +108,9 @@ export async function routeThroughSpec(app: FastifyInstance, handlers: Record<st
       validates: validates(operation),
       requirements,
       schemes: [...new Set(requirements.flatMap((r) => Object.keys(r)))],
+      mediaTypes: operation.requestBody && 'content' in operation.requestBody ? Object.keys(operation.requestBody.content) : [],
+      knownQuery:
+        operation[IGNORE_UNKNOWN] === true ? new Set((operation.parameters ?? []).flatMap((p) => ('in' in p && p.in === 'query' ? [p.name] : []))) : undefined,
     };
     app.route({ method, url: fastifyPath(operation.path), handler: (req, reply) => serve(compiled, req, reply) });
   }
@@ -136,7 +143,7 @@ export async function routeThroughSpec(app: FastifyInstance, handlers: Record<st
       body: req.body,
     };
     const c = { api, operation: op.operation, request: router.parseRequest(apiRequest, op.operation) } as Context;
-    checkRequestShape(c, req, apiRequest, op.validates);
+    checkRequestShape(op, c, req, apiRequest);
     if (op.schemes.length > 0) await authenticate(op, c, req);
     if (op.validates) {
       c.validation = validator.validateRequest(apiRequest, op.operation);
@@ -200,9 +207,8 @@ function validationFailure(c: Context, errors: readonly AjvError[]): OAuthError 
  * declares (it validates whichever body it gets), and OAuth endpoints drop undeclared parameters instead of
  * rejecting them (RFC 6749 §3.1, §3.2).
  */
-function checkRequestShape(c: Context, req: FastifyRequest, apiRequest: ApiRequest, validated: boolean) {
-  const operation = c.operation as SpecOperation;
-  const declared = operation.requestBody && 'content' in operation.requestBody ? Object.keys(operation.requestBody.content) : [];
+function checkRequestShape(op: CompiledOperation, c: Context, req: FastifyRequest, apiRequest: ApiRequest) {
+  const declared = op.mediaTypes;
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && declared.length > 0) {
     const mediaType = (req.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
@@ -210,9 +216,9 @@ function checkRequestShape(c: Context, req: FastifyRequest, apiRequest: ApiReque
       throw unsupportedMediaType(`Content-Type must be ${declared.join(' or ')}.`);
     }
   }
-  if (validated) refuseUnstorableStrings(c, req, apiRequest);
-  if (operation[IGNORE_UNKNOWN] === true && apiRequest.query && typeof apiRequest.query === 'object') {
-    const known = new Set((operation.parameters ?? []).flatMap((p) => ('in' in p && p.in === 'query' ? [p.name] : [])));
+  if (op.validates) refuseUnstorableStrings(c, req, apiRequest);
+  const known = op.knownQuery;
+  if (known && apiRequest.query && typeof apiRequest.query === 'object') {
     apiRequest.query = Object.fromEntries(Object.entries(apiRequest.query).filter(([name]) => known.has(name)));
     if (c.request) c.request.query = apiRequest.query as Context['request']['query'];
   }
