@@ -9,6 +9,7 @@ import { methodNotAllowed, notFound, notImplemented, OAuthError, unauthorized, u
 import { authFromContext, type RequestAuth } from './auth.ts';
 import { OpenApi31Backend } from './openapi-backend.ts';
 import type { AnyOperationHandler, RawResult } from './operation.ts';
+import { compileRequestValidation, type ValidationError, type ValidationOutcome } from './request-validation.ts';
 import { sendResult } from './send.ts';
 import { findUnstorableString } from './storable-strings.ts';
 
@@ -36,7 +37,7 @@ function refusal(c: Context, description: string, member: string | undefined): O
 }
 
 /** The top-level body member an Ajv error is about (`/requestBody/redirect_uris/0`, or a missing one). */
-function memberOf(error: AjvError | undefined): string | undefined {
+function memberOf(error: ValidationError | undefined): string | undefined {
   if (!error) return undefined;
   const [root, member] = error.instancePath.split('/').slice(1);
   if (root !== 'requestBody') return undefined;
@@ -71,7 +72,8 @@ const validates = (operation: SpecOperation): boolean => operation.requestBody !
 interface CompiledOperation {
   operation: SpecOperation;
   handler: AnyOperationHandler | undefined;
-  validates: boolean;
+  /** Its request validation (request-validation.ts), when it validates requests at all. */
+  validate: ((parsed: Context['request'], request: ApiRequest) => ValidationOutcome) | undefined;
   /** The operation's security requirements (global ones included by openapi-backend) and the schemes they name. */
   requirements: Record<string, unknown>[];
   schemes: string[];
@@ -105,7 +107,7 @@ export async function routeThroughSpec(app: FastifyInstance, handlers: Record<st
     const compiled: CompiledOperation = {
       operation,
       handler: operation.operationId === undefined ? undefined : handlers[operation.operationId],
-      validates: validates(operation),
+      validate: validates(operation) ? compileRequestValidation(validator, router, operation) : undefined,
       requirements,
       schemes: [...new Set(requirements.flatMap((r) => Object.keys(r)))],
       mediaTypes: operation.requestBody && 'content' in operation.requestBody ? Object.keys(operation.requestBody.content) : [],
@@ -138,17 +140,18 @@ export async function routeThroughSpec(app: FastifyInstance, handlers: Record<st
     const apiRequest: ApiRequest = {
       method: op.operation.method,
       path: req.url.split('?', 1)[0] ?? '/',
-      query: { ...(req.query as Record<string, string | string[]>) },
+      query: op.knownQuery ? knownOnly(req.query, op.knownQuery) : { ...(req.query as Record<string, string | string[]>) },
       headers: req.headers as ApiRequest['headers'],
       body: req.body,
     };
     const c = { api, operation: op.operation, request: router.parseRequest(apiRequest, op.operation) } as Context;
     checkRequestShape(op, c, req, apiRequest);
     if (op.schemes.length > 0) await authenticate(op, c, req);
-    if (op.validates) {
-      c.validation = validator.validateRequest(apiRequest, op.operation);
-      if (c.validation.errors) throw validationFailure(c, c.validation.errors as AjvError[]);
-      c.request = router.parseRequest(c.validation.coerced, op.operation);
+    if (op.validate) {
+      const outcome = op.validate(c.request, apiRequest);
+      c.validation = { valid: outcome.errors === null, errors: outcome.errors, coerced: undefined } as Context['validation'];
+      if (outcome.errors) throw validationFailure(c, outcome.errors);
+      c.request = outcome.request;
     }
     const auth = authFromContext(c);
     security.beforeHandler?.(c, req, auth);
@@ -197,15 +200,15 @@ export async function routeThroughSpec(app: FastifyInstance, handlers: Record<st
 const fastifyPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
 
 /** A request the contract refuses: RFC 7591 §3.2.2 — a redirect_uris problem anywhere in the body decides the registration error. */
-function validationFailure(c: Context, errors: readonly AjvError[]): OAuthError {
+function validationFailure(c: Context, errors: readonly ValidationError[]): OAuthError {
   const members = errors.map((e) => memberOf(e));
   return refusal(c, describeValidationErrors(errors), members.find((m) => m === 'redirect_uris') ?? members[0]);
 }
 
 /**
  * Checks the contract can't express to openapi-backend: the body's media type must be one the operation
- * declares (it validates whichever body it gets), and OAuth endpoints drop undeclared parameters instead of
- * rejecting them (RFC 6749 §3.1, §3.2).
+ * declares (it validates whichever body it gets), and no string that storage cannot hold. (OAuth endpoints'
+ * undeclared query parameters were dropped before parsing: knownOnly.)
  */
 function checkRequestShape(op: CompiledOperation, c: Context, req: FastifyRequest, apiRequest: ApiRequest) {
   const declared = op.mediaTypes;
@@ -216,12 +219,14 @@ function checkRequestShape(op: CompiledOperation, c: Context, req: FastifyReques
       throw unsupportedMediaType(`Content-Type must be ${declared.join(' or ')}.`);
     }
   }
-  if (op.validates) refuseUnstorableStrings(c, req, apiRequest);
-  const known = op.knownQuery;
-  if (known && apiRequest.query && typeof apiRequest.query === 'object') {
-    apiRequest.query = Object.fromEntries(Object.entries(apiRequest.query).filter(([name]) => known.has(name)));
-    if (c.request) c.request.query = apiRequest.query as Context['request']['query'];
-  }
+  if (op.validate) refuseUnstorableStrings(c, req, apiRequest);
+}
+
+/** RFC 6749 §3.1, §3.2: the declared query parameters of an OAuth endpoint; the rest are ignored. */
+function knownOnly(query: unknown, known: ReadonlySet<string>): Record<string, string | string[]> {
+  const kept: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(query as Record<string, string | string[]>)) if (known.has(name)) kept[name] = value;
+  return kept;
 }
 
 /**
@@ -238,15 +243,9 @@ function refuseUnstorableStrings(c: Context, req: FastifyRequest, apiRequest: Ap
   throw refusal(c, `${found.where} ${found.problem}.`, /^body\.([^.[]+)/.exec(found.where)?.[1]);
 }
 
-interface AjvError {
-  instancePath: string;
-  message?: string;
-  keyword: string;
-  params?: Record<string, unknown>;
-}
 
 /** `requestBody/redirect_uris/0 must match format "uri"` → `body.redirect_uris[0] must match format "uri"`. */
-export function describeValidationErrors(errors: readonly AjvError[]): string {
+export function describeValidationErrors(errors: readonly ValidationError[]): string {
   const parts = errors.slice(0, 3).map((e) => {
     const where = e.instancePath
       .replace(/^\/requestBody/, 'body')
