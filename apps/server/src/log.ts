@@ -19,6 +19,9 @@ interface LoggedRequest {
   ip?: string;
 }
 
+/** Path only: query strings may carry state, codes or tokens. */
+const pathOf = (url: string) => url.split('?', 1)[0];
+
 /** Log lines are written in batches of at least this many bytes (or when LOG_FLUSH_MS has passed). */
 const LOG_BATCH_BYTES = 8 * 1024;
 /** The longest a line waits in the buffer when traffic is low. */
@@ -36,8 +39,7 @@ export function createLogger(level: string, stream?: DestinationStream): Logger 
       level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: {
-        // Path only: query strings may carry state, codes or tokens.
-        req: (req: LoggedRequest) => ({ id: req.id, method: req.method, path: req.url.split('?', 1)[0], ip: req.ip }),
+        req: (req: LoggedRequest) => ({ id: req.id, method: req.method, path: pathOf(req.url), ip: req.ip }),
       },
     },
     stream ?? pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_MS }),
@@ -45,8 +47,8 @@ export function createLogger(level: string, stream?: DestinationStream): Logger 
 }
 
 /**
- * One info line per request, when its response is done: method, path and client address (the `req` serializer
- * above), status and how long it took — instead of Fastify's two (an "incoming request" line too, which
+ * One info line per request, when its response is done: method, path and client address, status and how long
+ * it took — instead of Fastify's two (an "incoming request" line too, which
  * doubled the logging cost). "incoming request" stays at debug (a request that hangs shows up); errors and
  * stream failures are logged as Fastify logs them.
  */
@@ -57,7 +59,22 @@ export class OneLinePerRequest extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
-    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    // The same fields as the serializers give, flat: without a `req`/`res` object there is nothing to serialize
+    // or redact (a third of the line's cost, ~3 µs of every request).
+    else reply.log.info({ method: request.method, path: pathOf(request.url), ip: request.ip, statusCode: reply.statusCode, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
+/**
+ * Writes buffered log lines now, synchronously: for a process about to exit at once (process.exit gives an
+ * asynchronous write no chance). A logger on another stream (tests) has nothing buffered here.
+ */
+export function flushLoggerSync(logger: Logger): void {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as { flushSync?: () => void } | undefined;
+  try {
+    stream?.flushSync?.();
+  } catch {
+    // EAGAIN on a full pipe: what is left is lost with the process, as before
   }
 }
 

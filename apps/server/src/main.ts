@@ -1,7 +1,7 @@
 // Process entry: read config once, open storage (migrations applied), listen, shut down gracefully.
 import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { createLogger, flushLogger } from './log.ts';
+import { createLogger, flushLogger, flushLoggerSync } from './log.ts';
 import { openDatabase } from './store/db/open-db.ts';
 import { openKv } from './store/kv/open-kv.ts';
 
@@ -34,7 +34,7 @@ async function main() {
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => {
       logger.error({ budgetMs: SHUTDOWN_BUDGET_MS }, 'shutdown budget exceeded; exiting');
-      logger.flush();
+      flushLoggerSync(logger);
       process.exit(1);
     }, SHUTDOWN_BUDGET_MS).unref();
     let code = 0;
