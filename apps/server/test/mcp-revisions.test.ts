@@ -124,6 +124,13 @@ describe("Claude's header/envelope mismatches", () => {
       .filter((line) => line.includes('"mismatch":"modern-header-on-legacy-body"'));
     expect(logged).toHaveLength(1);
     expect(logged[0]).toContain('"level":30'); // info
+    // Another client sending the same shape gets the kept answer (listing-answers.ts), and its own log line.
+    const other = (await exchangeCode(t, await obtainCode(t))).json();
+    const res = await post({ ...plain, id: 3 }, { 'mcp-protocol-version': MODERN }, other.access_token);
+    expect(res.json()).toMatchObject({ id: 3, result: { tools: expect.any(Array) } });
+    const lines = t.logs().split('\n').filter((line) => line.includes('"mismatch":"modern-header-on-legacy-body"'));
+    expect(lines.filter((line) => line.includes(logged[0]!.match(/"client":"[^"]+"/)![0]))).toHaveLength(1);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
   });
 
   it('(b) serves header 2025-11-25 on a request carrying a 2026-07-28 envelope as 2026-07-28', async () => {

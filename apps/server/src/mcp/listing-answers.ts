@@ -6,6 +6,7 @@
 // SDK would have sent, without building a server and a transport per request. Refusals, errors and every
 // other method go through the SDK each time. The answers change only with a deployment (a new process).
 import type { RawResult } from '../http/operation.ts';
+import type { Tolerated } from './protocol-era.ts';
 
 /** The methods whose answer depends on nothing but the request's shape. */
 const LISTING_METHODS = new Set(['tools/list', 'server/discover']);
@@ -21,7 +22,12 @@ interface KeptAnswer {
   /** The SDK's response body around its `id` value: body = before + JSON.stringify(id) + after. */
   before: string;
   after: string;
+  /** The known header/body mismatch this shape was served despite (protocol-era.ts), logged on replay too. */
+  tolerated: Tolerated | undefined;
 }
+
+/** A kept answer with the request's id, and the mismatch tolerated for its shape. */
+export type KeptResult = RawResult & { tolerated?: Tolerated };
 
 /** Stands in for the id while the kept body is cut in two (a value no answer can otherwise contain). */
 const ID_MARK = JSON.stringify('\u0000id\u0000');
@@ -41,21 +47,22 @@ export function createListingAnswers() {
   const kept = new Map<string, KeptAnswer>();
   return {
     /** The request's shape, when it is a single listing request; undefined for anything else. */
-    listingRequest(body: unknown, headers: Headers): ListingRequest | undefined {
+    listingRequest(body: unknown, headers: Iterable<[string, string]>): ListingRequest | undefined {
       if (!isRequestObject(body) || !LISTING_METHODS.has(body.method)) return undefined;
       const { id, ...rest } = body;
       return { shape: JSON.stringify([[...headers], rest]), id };
     },
 
     /** The kept answer for this shape, with the request's id. */
-    answer(request: ListingRequest): RawResult | undefined {
+    answer(request: ListingRequest): KeptResult | undefined {
       const answer = kept.get(request.shape);
       if (!answer) return undefined;
-      return { status: answer.status, contentType: answer.contentType, body: answer.before + JSON.stringify(request.id) + answer.after };
+      const body = answer.before + JSON.stringify(request.id) + answer.after;
+      return { status: answer.status, contentType: answer.contentType, body, ...(answer.tolerated ? { tolerated: answer.tolerated } : {}) };
     },
 
     /** Keeps the SDK's answer to `request` if it is a result (never an error or a refusal). */
-    keep(request: ListingRequest, result: RawResult): void {
+    keep(request: ListingRequest, result: RawResult, tolerated?: Tolerated): void {
       if (result.status !== 200 || typeof result.body !== 'string') return;
       let message: unknown;
       try {
@@ -68,7 +75,7 @@ export function createListingAnswers() {
       const [before, after, ...more] = JSON.stringify({ ...m, id: JSON.parse(ID_MARK) }).split(ID_MARK);
       if (before === undefined || after === undefined || more.length > 0) return;
       if (kept.size >= MAX_SHAPES) kept.delete(kept.keys().next().value as string);
-      kept.set(request.shape, { status: result.status, contentType: result.contentType, before, after });
+      kept.set(request.shape, { status: result.status, contentType: result.contentType, before, after, tolerated });
     },
   };
 }

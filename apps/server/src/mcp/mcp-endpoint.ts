@@ -82,11 +82,16 @@ export function mcpHandlers(ctx: AppContext) {
       const key = requireAudience(ctx, input.auth);
       requireScopes(ctx, key, scopesNeededBy(input.body));
       const caller: Caller = { key, log: input.raw.log };
-      const { headers, tolerated } = decideEra(input.body, forwardedHeaders(input.headers));
-      if (tolerated) logTolerance(input.raw.log, key.clientId ?? key.keyId, tolerated);
-      const listing = listings.listingRequest(input.body, headers);
+      const forwarded = forwardedHeaders(input.headers);
+      // The era decision is a function of body and headers, so a kept answer's shape (the same two) implies it.
+      const listing = listings.listingRequest(input.body, forwarded);
       const kept = listing && listings.answer(listing);
-      if (kept) return kept;
+      if (kept) {
+        if (kept.tolerated) logTolerance(input.raw.log, key.clientId ?? key.keyId, kept.tolerated);
+        return kept;
+      }
+      const { headers, tolerated } = decideEra(input.body, new Headers(forwarded));
+      if (tolerated) logTolerance(input.raw.log, key.clientId ?? key.keyId, tolerated);
       const request = new Request(ctx.config.mcpResource, { method: 'POST', headers });
       const legacy = await isLegacyRequest(request, input.body);
       const response = legacy
@@ -98,7 +103,7 @@ export function mcpHandlers(ctx: AppContext) {
       // A refusal is a JSON-RPC error only for a request that claims 2026-07-28 (envelope or header).
       const claimsModern = envelopeRevision(input.body) !== undefined || headers.get('mcp-protocol-version') === MODERN_REVISION;
       const result = await relay(response, !legacy && claimsModern);
-      if (listing) listings.keep(listing, result);
+      if (listing) listings.keep(listing, result, tolerated);
       return result;
     }),
 
@@ -152,11 +157,12 @@ async function relay(response: Response, modern: boolean): Promise<RawResult> {
   };
 }
 
-function forwardedHeaders(headers: OperationInput<McpRequestData>['headers']): Headers {
-  const forwarded = new Headers();
+/** The forwarded request headers, in FORWARDED_HEADERS order (a fixed order: part of a listing's shape). */
+function forwardedHeaders(headers: OperationInput<McpRequestData>['headers']): [string, string][] {
+  const forwarded: [string, string][] = [];
   for (const name of FORWARDED_HEADERS) {
     const value = headers[name];
-    if (value !== undefined) forwarded.set(name, Array.isArray(value) ? value.join(', ') : value);
+    if (value !== undefined) forwarded.push([name, Array.isArray(value) ? value.join(', ') : value]);
   }
   return forwarded;
 }
