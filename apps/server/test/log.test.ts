@@ -10,7 +10,11 @@ describe('request log lines', () => {
   const t = useTestApp();
 
   it('writes one line per request: method, path without the query, status, time; no headers', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/authorize?client_id=unknown&state=secret-state', headers: { authorization: 'Bearer rmt_secret', cookie: 'rmt_session=s' } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/authorize?client_id=unknown&state=secret-state',
+      headers: { authorization: 'Bearer rmt_secret', cookie: 'rmt_session=s' },
+    });
     await expect.poll(() => t.logs()).toContain('request completed');
     const lines = t
       .logs()

@@ -128,7 +128,10 @@ describe("Claude's header/envelope mismatches", () => {
     const other = (await exchangeCode(t, await obtainCode(t))).json();
     const res = await post({ ...plain, id: 3 }, { 'mcp-protocol-version': MODERN }, other.access_token);
     expect(res.json()).toMatchObject({ id: 3, result: { tools: expect.any(Array) } });
-    const lines = t.logs().split('\n').filter((line) => line.includes('"mismatch":"modern-header-on-legacy-body"'));
+    const lines = t
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes('"mismatch":"modern-header-on-legacy-body"'));
     expect(lines.filter((line) => line.includes(logged[0]!.match(/"client":"[^"]+"/)![0]))).toHaveLength(1);
     expect(lines.length).toBeGreaterThanOrEqual(2);
   });

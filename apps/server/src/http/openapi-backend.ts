@@ -38,9 +38,9 @@ export class OpenApi31Backend extends OpenAPIBackend {
   }
 
   /**
-   * After openapi-backend's init, its parseRequest (three times per request: routing, validation, the coerced
-   * request) is compiled once per operation (compileParseRequest). Routing itself is Fastify's
-   * (http/spec-router.ts: one route per operation).
+   * After openapi-backend's init, its parseRequest (once per request: http/spec-router.ts, whose validation
+   * reuses the parsed request, http/request-validation.ts) is compiled once per operation
+   * (compileParseRequest). Routing itself is Fastify's (one route per operation).
    */
   override async init() {
     await super.init();

@@ -243,7 +243,6 @@ function refuseUnstorableStrings(c: Context, req: FastifyRequest, apiRequest: Ap
   throw refusal(c, `${found.where} ${found.problem}.`, /^body\.([^.[]+)/.exec(found.where)?.[1]);
 }
 
-
 /** `requestBody/redirect_uris/0 must match format "uri"` → `body.redirect_uris[0] must match format "uri"`. */
 export function describeValidationErrors(errors: readonly ValidationError[]): string {
   const parts = errors.slice(0, 3).map((e) => {

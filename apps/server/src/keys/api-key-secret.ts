@@ -20,8 +20,15 @@ function toBase62(value: bigint, length: number): string {
   return out;
 }
 
+/** The CRC-32 of the body in base62: as toBase62, in plain numbers (a 32-bit value needs no BigInt; hot path). */
 function checksum(body: string): string {
-  return toBase62(BigInt(crc32(body)), CHECKSUM_LENGTH);
+  let out = '';
+  let n = crc32(body);
+  for (let i = 0; i < CHECKSUM_LENGTH; i++) {
+    out = ALPHABET[n % 62] + out;
+    n = Math.floor(n / 62);
+  }
+  return out;
 }
 
 /** A fresh key secret: ≥ 256 bits from the CSPRNG (design rule). Shown once, never stored. */
