@@ -31,6 +31,12 @@ export interface RedisKvOptions {
   timeoutMs?: number;
 }
 
+/** KEYS[1] from, KEYS[2] to; ARGV[1] the value `from` must hold, ARGV[2] the value for `to`, ARGV[3] its TTL (ms). */
+const EXCHANGE_SCRIPT = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+return 1`;
+
 /** Reconnect backoff cap: a restarted Redis is used again well within 2 s. */
 const MAX_RECONNECT_DELAY_MS = 500;
 
@@ -123,6 +129,16 @@ export class RedisKv implements Kv {
     return this.#call(() => this.#client.set(this.#name(key), value, { expiration: { type: 'PX', value: ttlMs }, condition: 'XX', GET: true })) as Promise<
       string | null
     >;
+  }
+
+  async exchange(from: string, expected: string, to: string, value: string, ttlMs: number): Promise<boolean> {
+    assertTtl(ttlMs);
+    // One script: Redis runs it atomically, so no other command on either key runs in between. (Both keys
+    // must hash to one slot on Redis Cluster; this deployment is a single Redis.)
+    const reply = await this.#call(() =>
+      this.#client.eval(EXCHANGE_SCRIPT, { keys: [this.#name(from), this.#name(to)], arguments: [expected, value, String(ttlMs)] }),
+    );
+    return reply === 1;
   }
 
   async del(key: string): Promise<void> {
