@@ -14,7 +14,7 @@ import { type OAuthClientRow, oauthClients } from '../src/store/db/schema.ts';
 import type { Kv } from '../src/store/kv/kv.ts';
 import { authorize, authorizeQuery, register, signUpUser } from './support/flow.ts';
 import type { TestDatabase } from './support/test-databases.ts';
-import { type Backend, backends, sharedStores, useTwoInstances } from './support/two-instances.ts';
+import { type Backend, backends, sharedStores, useTwoInstances, withEpoch } from './support/two-instances.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -52,16 +52,6 @@ const newClient = async (at: Instance) =>
       metadata: {},
     })
   ).client;
-
-/** `kv` with its subscription epoch replaced (methods still run on `kv` itself: its fields are private). */
-const withEpoch = (kv: Kv, epoch: () => number | null): Kv =>
-  new Proxy(kv, {
-    get: (target, name) => {
-      if (name === 'subscriptionEpoch') return epoch;
-      const value = Reflect.get(target, name) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 
 /**
  * What B reads, once A's broadcast reached it: at once in one process (MemoryKv delivers before publish

@@ -6,12 +6,11 @@ import { waitFor } from '@reminderit/testkit';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { apiKeys } from '../src/store/db/schema.ts';
-import type { Kv } from '../src/store/kv/kv.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
 import { signUpUser } from './support/flow.ts';
 import { createManualKey, revokeManualKey } from './support/manual-keys.ts';
 import type { TestApp } from './support/test-app.ts';
-import { backends, useTwoInstances } from './support/two-instances.ts';
+import { backends, useTwoInstances, withEpoch } from './support/two-instances.ts';
 
 const list = (t: TestApp, secret: string) => t.app.inject({ method: 'GET', url: '/v1/reminders', headers: { authorization: `Bearer ${secret}` } });
 
@@ -54,7 +53,7 @@ for (const { name, backend, available } of backends) {
 describe('key cache fail-safe', () => {
   it('is not consulted while the KV subscriptions are down, and forgets entries from before a reconnect', async () => {
     let epoch: number | null = 0;
-    const { a, b } = await twoInstances('memory', {}, (kv) => Object.assign(Object.create(kv) as Kv, { subscriptionEpoch: () => epoch }));
+    const { a, b } = await twoInstances('memory', {}, (kv) => withEpoch(kv, () => epoch));
     const user = await signUpUser(a);
     const key = await createManualKey(a, user, ['reminders:read']);
     expect((await list(b, key.secret)).statusCode).toBe(200); // cached under epoch 0

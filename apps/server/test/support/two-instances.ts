@@ -73,3 +73,13 @@ export function useTwoInstances(): (backend: Backend, env?: Record<string, strin
     return { a, b, clock: appClock };
   };
 }
+
+/** `kv` with its subscription epoch replaced (methods still run on `kv` itself: its fields are private). */
+export const withEpoch = (kv: Kv, epoch: () => number | null): Kv =>
+  new Proxy(kv, {
+    get: (target, name) => {
+      if (name === 'subscriptionEpoch') return epoch;
+      const value = Reflect.get(target, name) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
