@@ -22,6 +22,7 @@ import { createLogger, OneLinePerRequest } from './log.ts';
 import { installDnsRebindingGuard } from './mcp/dns-rebinding-guard.ts';
 import { mcpHandlers } from './mcp/mcp-endpoint.ts';
 import { authorizeHandlers } from './oauth/authorize.ts';
+import { createClientCache } from './oauth/client-cache.ts';
 import { CLIENT_METADATA_FETCH } from './oauth/client-metadata-document.ts';
 import { discoveryHandlers } from './oauth/discovery.ts';
 import { registerHandlers } from './oauth/register.ts';
@@ -62,12 +63,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock,
     onError: (err, what) => loggerInstance.warn({ err }, what),
   });
+  const clients = await createClientCache({ kv: deps.kv, clock, onError: (err, what) => loggerInstance.warn({ err }, what) });
   const ctx: AppContext = {
     config,
     db: deps.db,
     kv: deps.kv,
     clock,
     bearer,
+    clients,
     clientMetadataFetch: { ...CLIENT_METADATA_FETCH, allowLoopback: config.cimdAllowLoopbackHttp, ...deps.clientMetadataFetch },
   };
   const app = Fastify({
@@ -84,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Graceful shutdown writes the pending last_used_at stamps before storage closes (main.ts closes it after).
   app.addHook('onClose', () => bearer.close());
+  app.addHook('onClose', () => clients.close());
 
   await app.register(formbody);
   await app.register(cookie, { hook: false }); // cookies are parsed on demand (cookies.ts)

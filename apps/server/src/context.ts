@@ -1,6 +1,7 @@
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { BearerKeys } from './keys/bearer-keys.ts';
+import type { ClientCache } from './oauth/client-cache.ts';
 import type { SafeFetchOptions } from './oauth/safe-fetch.ts';
 import type { Database } from './store/db/open-db.ts';
 import type { Kv } from './store/kv/kv.ts';
@@ -18,4 +19,9 @@ export interface AppContext {
   clientMetadataFetch?: SafeFetchOptions;
   /** The bearer hot path: key lookup, its cache and batched last_used_at (keys/bearer-keys.ts). */
   bearer: BearerKeys;
+  /**
+   * Client rows cached across requests, dropped in every instance on change (oauth/client-cache.ts). buildApp
+   * always sets it; absent (a hand-built context, a script) → every lookup reads the database.
+   */
+  clients?: ClientCache;
 }

@@ -2,74 +2,19 @@
 // two servers behind a load balancer. A key revoked on A is refused by B on the very next request, although
 // B had it cached; a revocation that bypasses the broadcast is still bounded by KEY_CACHE_TTL_SECONDS; with
 // the subscriptions down the cache is not consulted at all. last_used_at is written in batches.
-import { randomUUID } from 'node:crypto';
 import { waitFor } from '@reminderit/testkit';
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/clock.ts';
+import { describe, expect, it } from 'vitest';
 import { apiKeys } from '../src/store/db/schema.ts';
-import type { Kv } from '../src/store/kv/kv.ts';
-import { MemoryKv } from '../src/store/kv/memory-kv.ts';
-import { RedisKv } from '../src/store/kv/redis-kv.ts';
 import { expectOAuthError } from './support/expect-oauth-error.ts';
 import { signUpUser } from './support/flow.ts';
-import { type ListeningTestApp, listenTestApp } from './support/listening-app.ts';
 import { createManualKey, revokeManualKey } from './support/manual-keys.ts';
 import type { TestApp } from './support/test-app.ts';
-import { TEST_STORAGE_TIMEOUT_MS, testDatabases } from './support/test-databases.ts';
+import { backends, useTwoInstances, withEpoch } from './support/two-instances.ts';
 
 const list = (t: TestApp, secret: string) => t.app.inject({ method: 'GET', url: '/v1/reminders', headers: { authorization: `Bearer ${secret}` } });
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-interface Pair {
-  a: ListeningTestApp;
-  b: ListeningTestApp;
-  clock: ManualClock | undefined;
-}
-
-/** Two instances over one database; `kvFor` gives each its KV (one shared MemoryKv, or two Redis clients). */
-async function twoInstances(backend: 'memory' | 'redis', env: Record<string, string> = {}, wrap: (kv: Kv) => Kv = (kv) => kv): Promise<Pair> {
-  const [pglite, postgres] = testDatabases();
-  const db = backend === 'memory' ? await pglite!.open() : await postgres!.open();
-  cleanups.push(() => db.dispose());
-  const clock = new ManualClock(Date.now());
-  let kvA: Kv;
-  let kvB: Kv;
-  if (backend === 'memory') {
-    const shared = new MemoryKv({ clock });
-    cleanups.push(() => shared.close());
-    kvA = shared;
-    kvB = shared;
-  } else {
-    const prefix = `test:${randomUUID()}:`;
-    kvA = await RedisKv.connect({ url: process.env.REDIS_URL!, prefix, timeoutMs: TEST_STORAGE_TIMEOUT_MS });
-    kvB = await RedisKv.connect({ url: process.env.REDIS_URL!, prefix, timeoutMs: TEST_STORAGE_TIMEOUT_MS });
-    cleanups.push(
-      () => kvA.close(),
-      () => kvB.close(),
-    );
-  }
-  // Redis expires by its own clock, so the apps get the real one there (no TTL steps in those tests).
-  const appClock = backend === 'memory' ? clock : undefined;
-  // One PUBLIC_URL for both, as behind a load balancer (keys are bound to its MCP resource).
-  const shared = { PUBLIC_URL: 'http://localhost:3000', ...env };
-  const a = await listenTestApp({ db, kv: kvA, clock: appClock, env: shared });
-  const b = await listenTestApp({ db, kv: wrap(kvB), clock: appClock, env: shared });
-  cleanups.push(
-    () => a.close(),
-    () => b.close(),
-  );
-  return { a, b, clock: appClock };
-}
-
-const backends = [
-  { name: 'in-memory KV', backend: 'memory' as const, available: true },
-  { name: 'Redis', backend: 'redis' as const, available: process.env.REDIS_URL !== undefined && process.env.DATABASE_URL !== undefined },
-];
+const twoInstances = useTwoInstances();
 
 for (const { name, backend, available } of backends) {
   describe.skipIf(!available)(`key cache across two instances (${name})`, () => {
@@ -108,7 +53,7 @@ for (const { name, backend, available } of backends) {
 describe('key cache fail-safe', () => {
   it('is not consulted while the KV subscriptions are down, and forgets entries from before a reconnect', async () => {
     let epoch: number | null = 0;
-    const { a, b } = await twoInstances('memory', {}, (kv) => Object.assign(Object.create(kv) as Kv, { subscriptionEpoch: () => epoch }));
+    const { a, b } = await twoInstances('memory', {}, (kv) => withEpoch(kv, () => epoch));
     const user = await signUpUser(a);
     const key = await createManualKey(a, user, ['reminders:read']);
     expect((await list(b, key.secret)).statusCode).toBe(200); // cached under epoch 0

@@ -252,6 +252,39 @@ function kvContract(backend: Backend): void {
     expect(seen).toEqual(written);
   });
 
+  it('exchange takes `from` only while it holds the expected value, and stores `to` with its TTL', async () => {
+    expect(await kv.exchange('req', 'v1', 'code', 'grant', 100)).toBe(false); // absent: nothing stored
+    expect(await kv.get('code')).toBeNull();
+    await kv.set('req', 'v1', 10_000);
+    expect(await kv.exchange('req', 'other', 'code', 'grant', 100)).toBe(false); // another value: untouched
+    expect(await kv.get('req')).toBe('v1');
+    expect(await kv.get('code')).toBeNull();
+    expect(await kv.exchange('req', 'v1', 'code', 'grant', 100)).toBe(true);
+    expect(await kv.get('req')).toBeNull();
+    expect(await kv.get('code')).toBe('grant');
+    expect(await kv.exchange('req', 'v1', 'code', 'again', 100)).toBe(false); // taken once only
+    await h.advance(130);
+    expect(await kv.get('code')).toBeNull(); // `to` got the TTL
+    await kv.set('gone', 'x', 50);
+    await h.advance(80);
+    expect(await kv.exchange('gone', 'x', 'late', 'y', 10_000)).toBe(false); // an expired value is no value
+    expect(await kv.get('late')).toBeNull();
+  });
+
+  it('50 concurrent exchanges of one key over two instances: exactly one succeeds and writes', async () => {
+    const other = h.peer ? await h.peer() : kv;
+    for (let round = 0; round < 5; round++) {
+      await kv.set(`pending-${round}`, 'request', 10_000);
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? kv : other).exchange(`pending-${round}`, 'request', `issued-${round}-${i}`, `code-${i}`, 10_000)),
+      );
+      const winners = results.flatMap((won, i) => (won ? [i] : []));
+      expect(winners).toHaveLength(1);
+      const written = await Promise.all(Array.from({ length: 50 }, (_, i) => kv.get(`issued-${round}-${i}`)));
+      expect(written.filter((w) => w !== null)).toEqual([`code-${winners[0]}`]);
+    }
+  });
+
   it('del removes a key, and deleting a missing key is a no-op', async () => {
     await kv.set('k', 'v', 10_000);
     await kv.set('other', 'v', 10_000);
@@ -385,6 +418,9 @@ function kvContract(backend: Backend): void {
       await expect(kv.set('k', 'v', ttl)).rejects.toThrow(RangeError);
       await expect(kv.setIfAbsent('k', 'v', ttl)).rejects.toThrow(RangeError);
       await expect(kv.incr('n', ttl)).rejects.toThrow(RangeError);
+      await kv.set('from', 'v', 10_000);
+      await expect(kv.exchange('from', 'v', 'k', 'v', ttl)).rejects.toThrow(RangeError);
+      expect(await kv.get('from')).toBe('v');
     }
     expect(await kv.get('k')).toBeNull();
     expect(await kv.get('n')).toBeNull();

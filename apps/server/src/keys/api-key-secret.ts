@@ -1,8 +1,8 @@
 // The API key format: `rmt_` + 43 base62 characters (256 random bits) + 6 base62 characters of CRC-32
 // checksum. The checksum lets the bearer hot path reject typos and garbage without touching the database,
 // and lets secret scanners recognise real keys.
-import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { secureRandomBytes } from '../crypto.ts';
 
 export const API_KEY_PREFIX = 'rmt_';
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -33,7 +33,7 @@ function checksum(body: string): string {
 
 /** A fresh key secret: ≥ 256 bits from the CSPRNG (design rule). Shown once, never stored. */
 export function mintApiKeySecret(): string {
-  const body = toBase62(BigInt(`0x${randomBytes(32).toString('hex')}`), BODY_LENGTH);
+  const body = toBase62(BigInt(`0x${secureRandomBytes(32).toString('hex')}`), BODY_LENGTH);
   return `${API_KEY_PREFIX}${body}${checksum(body)}`;
 }
 

@@ -30,10 +30,20 @@ const codeKey = (hash: string) => `code:${hash}`;
 const CLAIM_PREFIX = 'taken:';
 const KEY_PREFIX = 'key:';
 
-export async function issueCode(ctx: Pick<AppContext, 'kv' | 'config'>, grant: CodeGrant): Promise<string> {
+/** A KV entry to store: key, value, TTL. */
+export interface KvEntry {
+  key: string;
+  value: string;
+  ttlMs: number;
+}
+
+/**
+ * A fresh code for `grant` and the entry that makes it valid (CODE_TTL_SECONDS): the caller stores it, alone
+ * or in the same atomic call that takes the pending request it answers (consent/decide-consent.ts).
+ */
+export function newCode(ctx: Pick<AppContext, 'config'>, grant: CodeGrant): { code: string; entry: KvEntry } {
   const code = randomToken(32);
-  await ctx.kv.set(codeKey(sha256Hex(code)), JSON.stringify(grant), ctx.config.codeTtlSeconds * 1000);
-  return code;
+  return { code, entry: { key: codeKey(sha256Hex(code)), value: JSON.stringify(grant), ttlMs: ctx.config.codeTtlSeconds * 1000 } };
 }
 
 export type TakenCode =

@@ -2,6 +2,7 @@
 // indicators (RFC 8707 §2) and `iss` on every response (RFC 9207).
 import type { AuthorizeData, OAuthErrorCode } from '@reminderit/sdk';
 import type { FastifyRequest } from 'fastify';
+import type { SessionAuth } from '../accounts/session-auth.ts';
 import { readSession } from '../accounts/sessions.ts';
 import type { AppContext } from '../context.ts';
 import type { OperationInput, RawResult } from '../http/operation.ts';
@@ -92,8 +93,11 @@ export function authorizeHandlers(ctx: AppContext) {
    * Step 3: store the pending request, bound to this browser (and to its user when signed in:
    * consent-binding.ts), and send the browser to consent (via log-in when signed out).
    */
-  async function sendToConsent(req: FastifyRequest, checked: Omit<PendingRequest, 'browserHash' | 'userId' | 'expiresAt'>): Promise<RawResult> {
-    const session = await readSession(ctx, req);
+  async function sendToConsent(
+    req: FastifyRequest,
+    session: SessionAuth | undefined,
+    checked: Omit<PendingRequest, 'browserHash' | 'userId' | 'expiresAt'>,
+  ): Promise<RawResult> {
     const { setCookie, browserHash } = bindBrowser(ctx, req);
     const requestId = await storePendingRequest(ctx, { ...checked, browserHash, ...(session ? { userId: session.userId } : {}) });
     const consentPath = `/consent?request_id=${encodeURIComponent(requestId)}`;
@@ -105,13 +109,15 @@ export function authorizeHandlers(ctx: AppContext) {
     authorize: async ({ query, raw }: OperationInput<AuthorizeData>): Promise<RawResult> => {
       // Step 0: every call may store a pending request (KV, AUTH_REQUEST_TTL_SECONDS), so a per-IP fixed
       // window on the shared KV bounds how many one source can leave behind (RFC 6819 §4.4.1.11).
-      await enforceRateLimit(ctx, `authorize:${raw.ip}`, ctx.config.rateLimits.authorize);
+      // The session is read in the same round trip (node-redis pipelines commands sent in one tick); it is
+      // only used once the window allows the request.
+      const [, session] = await Promise.all([enforceRateLimit(ctx, `authorize:${raw.ip}`, ctx.config.rateLimits.authorize), readSession(ctx, raw)]);
       const identified = await identifyClient(query);
       if ('status' in identified) return identified;
       const { client, redirectUri } = identified;
       try {
         const checked = checkRequest(query);
-        return await sendToConsent(raw, {
+        return await sendToConsent(raw, session, {
           clientId: client.id,
           redirectUri,
           redirectUriSent: query.redirect_uri !== undefined,

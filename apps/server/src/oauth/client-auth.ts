@@ -37,7 +37,7 @@ function secretMatches(client: OAuthClientRow, secret: string): boolean {
 }
 
 export async function authenticateClient(
-  ctx: Pick<AppContext, 'db' | 'clock'>,
+  ctx: Pick<AppContext, 'db' | 'clock' | 'clients'>,
   req: FastifyRequest,
   body: { client_id?: string; client_secret?: string },
 ): Promise<OAuthClientRow> {

@@ -30,8 +30,11 @@ export function clientExpiryCutoff(ctx: Pick<AppContext, 'clock'>): Date {
   return new Date(ctx.clock.now() - CLIENT_IDLE_EXPIRY_MS);
 }
 
-/** Records that `client` was used, when its `last_used_at` is more than a day old. */
-export async function touchClient(ctx: Pick<AppContext, 'db' | 'clock'>, client: OAuthClientRow): Promise<void> {
+/**
+ * Records that `client` was used, when its `last_used_at` is more than a day old: no round trip otherwise.
+ * The row changed, so every instance's client cache drops it (client-cache.ts).
+ */
+export async function touchClient(ctx: Pick<AppContext, 'db' | 'clock' | 'clients'>, client: OAuthClientRow): Promise<void> {
   const now = ctx.clock.now();
   if (now - client.lastUsedAt.getTime() < CLIENT_TOUCH_INTERVAL_MS) return;
   const stale = new Date(now - CLIENT_TOUCH_INTERVAL_MS);
@@ -39,14 +42,17 @@ export async function touchClient(ctx: Pick<AppContext, 'db' | 'clock'>, client:
     .update(oauthClients)
     .set({ lastUsedAt: new Date(now) })
     .where(and(eq(oauthClients.id, client.id), lt(oauthClients.lastUsedAt, stale)));
+  await ctx.clients?.changed(client.id);
 }
 
 /** Deletes every expired client; resolves how many rows this call deleted. */
-export async function sweepExpiredClients(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<number> {
+export async function sweepExpiredClients(ctx: Pick<AppContext, 'db' | 'clock' | 'clients'>): Promise<number> {
   const deleted = await ctx.db.db
     .delete(oauthClients)
     .where(lt(oauthClients.lastUsedAt, clientExpiryCutoff(ctx)))
     .returning({ id: oauthClients.id });
+  // Cached copies of these rows are already refused by their own last_used_at; dropped anyway.
+  if (deleted.length > 0) await ctx.clients?.changedAll();
   return deleted.length;
 }
 
@@ -55,7 +61,7 @@ export async function sweepExpiredClients(ctx: Pick<AppContext, 'db' | 'clock'>)
  * are reported to `onError` and retried at the next registration after the lease expires. The promise (never
  * rejected) is for tests; callers do not wait for it.
  */
-export function sweepExpiredClientsSoon(ctx: Pick<AppContext, 'db' | 'clock' | 'kv'>, onError: (err: unknown) => void): Promise<void> {
+export function sweepExpiredClientsSoon(ctx: Pick<AppContext, 'db' | 'clock' | 'kv' | 'clients'>, onError: (err: unknown) => void): Promise<void> {
   return (async () => {
     // Both stores put their own deadline on every call (store/db/deadlines.ts, store/kv/redis-kv.ts).
     const leased = await ctx.kv.setIfAbsent(SWEEP_LEASE_KEY, String(ctx.clock.now()), CLIENT_SWEEP_INTERVAL_MS);

@@ -189,7 +189,7 @@ export async function identifyMetadataDocumentClient(
 }
 
 /** Upserts the oauth_clients row for a validated document (one row per URL, renewed on every use). */
-async function mirrorClient(ctx: Pick<AppContext, 'db' | 'clock'>, doc: ClientMetadataDocument, label: string): Promise<OAuthClientRow> {
+async function mirrorClient(ctx: Pick<AppContext, 'db' | 'clock' | 'clients'>, doc: ClientMetadataDocument, label: string): Promise<OAuthClientRow> {
   const now = new Date(ctx.clock.now());
   const fields = {
     clientName: doc.client_name,
@@ -205,5 +205,6 @@ async function mirrorClient(ctx: Pick<AppContext, 'db' | 'clock'>, doc: ClientMe
     .onConflictDoUpdate({ target: oauthClients.id, set: { ...fields, secretHash: null } })
     .returning();
   if (!row) throw new Error('oauth_clients upsert returned no row');
+  await ctx.clients?.changed(row.id); // the row may have changed: every instance's client cache drops it
   return row;
 }

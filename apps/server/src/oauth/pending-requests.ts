@@ -2,6 +2,7 @@
 // user's decision on the consent page. Any instance can serve the consent calls.
 import type { AppContext } from '../context.ts';
 import { randomToken } from '../crypto.ts';
+import type { KvEntry } from './authorization-codes.ts';
 
 export interface PendingRequest {
   clientId: string;
@@ -31,8 +32,27 @@ export async function storePendingRequest(ctx: Pick<AppContext, 'kv' | 'clock' |
 }
 
 export async function readPendingRequest(ctx: Pick<AppContext, 'kv'>, id: string): Promise<PendingRequest | undefined> {
-  const raw = await ctx.kv.get(key(id));
-  return raw ? (JSON.parse(raw) as PendingRequest) : undefined;
+  return (await readPendingRequestAsStored(ctx, id))?.request;
+}
+
+/** A pending request as read, with the exact stored text (what exchangePendingRequest expects to find). */
+export interface StoredPendingRequest {
+  id: string;
+  request: PendingRequest;
+  stored: string;
+}
+
+export async function readPendingRequestAsStored(ctx: Pick<AppContext, 'kv'>, id: string): Promise<StoredPendingRequest | undefined> {
+  const stored = await ctx.kv.get(key(id));
+  return stored ? { id, request: JSON.parse(stored) as PendingRequest, stored } : undefined;
+}
+
+/**
+ * Takes the request, if it is still exactly as read, and stores `entry` (its code) in one atomic KV call:
+ * of double-submitted decisions, on any instances, one wins. False when it was taken or changed meanwhile.
+ */
+export function exchangePendingRequest(ctx: Pick<AppContext, 'kv'>, read: StoredPendingRequest, entry: KvEntry): Promise<boolean> {
+  return ctx.kv.exchange(key(read.id), read.stored, entry.key, entry.value, entry.ttlMs);
 }
 
 /** Stores the request again (e.g. now bound to a user) for what is left of its lifetime. */

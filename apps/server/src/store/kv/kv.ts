@@ -40,6 +40,14 @@ export interface Kv {
    */
   swapIfPresent(key: string, value: string, ttlMs: number): Promise<string | null>;
 
+  /**
+   * Atomically, if `from` still holds exactly `expected`: deletes `from` and stores `value` under `to` (TTL
+   * `ttlMs`), resolving true; otherwise changes nothing and resolves false. Of concurrent exchanges of one
+   * `from`, across instances, at most one succeeds. Lets consent take the pending request it read and checked
+   * and store the code it issues in one round trip (consent/decide-consent.ts).
+   */
+  exchange(from: string, expected: string, to: string, value: string, ttlMs: number): Promise<boolean>;
+
   /** Deletes `key`; a no-op when it does not exist. */
   del(key: string): Promise<void>;
 

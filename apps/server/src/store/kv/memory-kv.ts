@@ -87,6 +87,16 @@ export class MemoryKv implements Kv {
     return previous;
   }
 
+  async exchange(from: string, expected: string, to: string, value: string, ttlMs: number): Promise<boolean> {
+    this.#assertOpen();
+    assertTtl(ttlMs);
+    // No await between the read and the writes: atomic on the single JS thread.
+    if (this.#live(from)?.value !== expected) return false;
+    this.#entries.delete(from);
+    this.#write(to, value, ttlMs);
+    return true;
+  }
+
   async del(key: string): Promise<void> {
     this.#assertOpen();
     this.#entries.delete(key);

@@ -31,6 +31,17 @@ export interface RedisKvOptions {
   timeoutMs?: number;
 }
 
+/** KEYS[1] from, KEYS[2] to; ARGV[1] the value `from` must hold, ARGV[2] the value for `to`, ARGV[3] its TTL (ms). */
+const EXCHANGE_SCRIPT = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+return 1`;
+
+/** KEYS[1] the counter, ARGV[1] the window (ms). INCR rejects a non-integer value, and the script with it. */
+const INCR_SCRIPT = `local count = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1], 'NX')
+return count`;
+
 /** Reconnect backoff cap: a restarted Redis is used again well within 2 s. */
 const MAX_RECONNECT_DELAY_MS = 500;
 
@@ -125,17 +136,25 @@ export class RedisKv implements Kv {
     >;
   }
 
+  async exchange(from: string, expected: string, to: string, value: string, ttlMs: number): Promise<boolean> {
+    assertTtl(ttlMs);
+    // One script: Redis runs it atomically, so no other command on either key runs in between. (Both keys
+    // must hash to one slot on Redis Cluster; this deployment is a single Redis.)
+    const reply = await this.#call(() =>
+      this.#client.eval(EXCHANGE_SCRIPT, { keys: [this.#name(from), this.#name(to)], arguments: [expected, value, String(ttlMs)] }),
+    );
+    return reply === 1;
+  }
+
   async del(key: string): Promise<void> {
     await this.#call(() => this.#client.del(this.#name(key)));
   }
 
   async incr(key: string, ttlMs: number): Promise<number> {
     assertTtl(ttlMs);
-    const name = this.#name(key);
-    // MULTI/EXEC runs both atomically; NX sets the expiry only while the key has none, i.e. when INCR created
-    // it, so later increments do not extend the window.
-    const [count] = await this.#call(() => this.#client.multi().incr(name).pExpire(name, ttlMs, 'NX').execTyped());
-    return count;
+    // One script (atomic, one command on the wire instead of MULTI/INCR/PEXPIRE/EXEC); NX sets the expiry only
+    // while the key has none, i.e. when INCR created it, so later increments do not extend the window.
+    return (await this.#call(() => this.#client.eval(INCR_SCRIPT, { keys: [this.#name(key)], arguments: [String(ttlMs)] }))) as number;
   }
 
   async publish(channel: string, message: string): Promise<void> {
