@@ -34,7 +34,7 @@ const children: Child[] = [];
 export function startChild(name: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<Child> {
   const child = spawn(process.execPath, args, {
     cwd: SERVER_DIR,
-    env: { ...pickEnv(['PATH', 'HOME', 'NODE_OPTIONS', 'PGMAX']), ...env },
+    env: { ...pickEnv(['PATH', 'HOME', 'NODE_OPTIONS']), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

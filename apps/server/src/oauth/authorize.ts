@@ -1,6 +1,7 @@
 // GET /authorize — RFC 6749 §4.1.1 with PKCE (RFC 7636 §4.3, S256 only per OAuth 2.1), resource
 // indicators (RFC 8707 §2) and `iss` on every response (RFC 9207).
 import type { AuthorizeData, OAuthErrorCode } from '@reminderit/sdk';
+import { consentPagePath, loginPagePath } from '@reminderit/sdk';
 import type { FastifyRequest } from 'fastify';
 import type { SessionAuth } from '../accounts/session-auth.ts';
 import { readSession } from '../accounts/sessions.ts';
@@ -100,8 +101,8 @@ export function authorizeHandlers(ctx: AppContext) {
   ): Promise<RawResult> {
     const { setCookie, browserHash } = bindBrowser(ctx, req);
     const requestId = await storePendingRequest(ctx, { ...checked, browserHash, ...(session ? { userId: session.userId } : {}) });
-    const consentPath = `/consent?request_id=${encodeURIComponent(requestId)}`;
-    const location = session ? consentPath : `/login?next=${encodeURIComponent(consentPath)}`;
+    const consentPath = consentPagePath(requestId);
+    const location = session ? consentPath : loginPagePath(consentPath);
     return { status: 302, headers: { location, 'set-cookie': setCookie } };
   }
 

@@ -59,7 +59,7 @@ async function openPostgres(url: string, timeoutMs: number): Promise<Database> {
   const { drizzle: drizzlePostgres } = postgresJsDriver();
   await migratePostgresLocked(url);
   const client = postgres(url, {
-    max: Number(process.env.PGMAX ?? 10),
+    max: 10,
     onnotice: () => {},
     connect_timeout: timeoutMs / 1000, // seconds; fractions work
     // Server-side limits, sent as run-time parameters in the startup message (PostgreSQL §19.11.2): a slow
