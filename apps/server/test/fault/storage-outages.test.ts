@@ -149,15 +149,17 @@ describe('storage outages', () => {
       () => redis.freeze(),
       () => redis.thaw(),
     ));
-  // A valid key is served from the validated-key cache (keys/key-cache.ts) while its entry is fresh, else 503.
-  const cachedKey = ['/mcp (valid key)'];
+  // A valid key is served from the validated-key cache (keys/key-cache.ts) while its entry is fresh, else 503;
+  // /authorize needs no Postgres while the client's row is cached (oauth/client-cache.ts): the pending request
+  // is in Redis.
+  const servedFromCaches = ['/mcp (valid key)', '/authorize'];
   it('Postgres stopped, then restarted', () =>
     underFault(
       'Postgres stopped',
       [],
       () => pg.stop(),
       () => pg.start(),
-      cachedKey,
+      servedFromCaches,
     ));
   it('Postgres frozen (SIGSTOP), then resumed', () =>
     underFault(
@@ -165,7 +167,7 @@ describe('storage outages', () => {
       [],
       () => pg.freeze(),
       () => pg.thaw(),
-      cachedKey,
+      servedFromCaches,
     ));
 
   it('Redis stopped between mint and recording: 503, and the retry revokes the minted key', async () => {
