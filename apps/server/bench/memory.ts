@@ -58,8 +58,9 @@ async function main() {
   for (const [name, target] of phases) {
     await row(name, await load({ ...target, seconds: SECONDS }));
   }
+  const signInStart = performance.now();
   const browsers = await Promise.all(Array.from({ length: CONNECTIONS }, () => signedInBrowser(server.base)));
-  await row(`${CONNECTIONS} browsers signed in`);
+  await row(`${CONNECTIONS} browsers signed in`, { rps: CONNECTIONS / ((performance.now() - signInStart) / 1000) });
   await row('authorize → consent → token', { rps: await flowsPerSecond(browsers, (b) => ourFlow(b, clientId), SECONDS + 1) });
   await bulkKeys(server, 1, 1_000_000);
   await row('unknown key, 1 M keys', await load({ ...paths.unknownKey, seconds: SECONDS }));
