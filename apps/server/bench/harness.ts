@@ -8,6 +8,7 @@ import { freePort, pickEnv } from '@reminderit/testkit';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { createClient } from 'redis';
+import { bundleServer } from '../bundle.ts';
 import { mintApiKeySecret } from '../src/keys/api-key-secret.ts';
 
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -137,9 +138,11 @@ let benchDb: postgres.Sql | undefined;
 /**
  * The server as `./run start` starts it, on a fresh database and Redis prefix, rate limits lifted through
  * configuration (RATE_LIMIT_*_MAX, the variables production uses). `nodeArgs` go before the start script's
- * (bench/memory.ts preloads its probe this way).
+ * (bench/memory.ts preloads its probe this way). The script runs the bundle (dist/main.js), built here first
+ * from the current src/ as the `build` script builds it.
  */
 export async function startServer(nodeArgs: string[] = []): Promise<BenchServer> {
+  await bundleServer();
   await admin.unsafe(`CREATE DATABASE "${dbName}"`);
   benchDb = postgres(dbUrl(dbName), { max: 1, onnotice: () => {} });
   const port = await freePort();

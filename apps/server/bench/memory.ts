@@ -1,6 +1,6 @@
 // `./run --filter @reminderit/server exec node bench/memory.ts`: where the server's memory goes under the
 // hot-path loads of `./run bench` (issue 14: peak RSS < 150 MiB). The server is started exactly as the bench
-// starts it (the `start` script, Postgres + Redis, bench/harness.ts) with bench/memory-probe.ts preloaded, and
+// starts it (the `start` script, Postgres + Redis, bench/harness.ts) with bench/memory-probe.js preloaded, and
 // after start and after each load phase this prints its RSS, its peak RSS (VmHWM) and, from the probe, V8's
 // heap (used / committed) and memory outside it (external: Buffers and other native allocations V8 is told of).
 //
@@ -30,7 +30,7 @@ async function probe(server: BenchServer): Promise<Probe> {
 }
 
 async function main() {
-  const server = await startServer(['--import', './bench/memory-probe.ts', ...EXTRA_ARGS]);
+  const server = await startServer(['--import', './bench/memory-probe.js', ...EXTRA_ARGS]);
   const mib = (bytes: number) => (bytes / 1048576).toFixed(0).padStart(5);
   console.log(`server memory, MiB (${CONNECTIONS} connections, ${SECONDS} s per phase)\n`);
   console.log('| phase                         |   RSS | VmHWM | heap used | heap committed | external | arrayBuffers | rate (req/s, flows/s) |');
@@ -58,8 +58,9 @@ async function main() {
   for (const [name, target] of phases) {
     await row(name, await load({ ...target, seconds: SECONDS }));
   }
+  const signInStart = performance.now();
   const browsers = await Promise.all(Array.from({ length: CONNECTIONS }, () => signedInBrowser(server.base)));
-  await row(`${CONNECTIONS} browsers signed in`);
+  await row(`${CONNECTIONS} browsers signed in`, { rps: CONNECTIONS / ((performance.now() - signInStart) / 1000) });
   await row('authorize → consent → token', { rps: await flowsPerSecond(browsers, (b) => ourFlow(b, clientId), SECONDS + 1) });
   await bulkKeys(server, 1, 1_000_000);
   await row('unknown key, 1 M keys', await load({ ...paths.unknownKey, seconds: SECONDS }));

@@ -1,6 +1,7 @@
 // The one reader of process.env (see main.ts): a typed, validated config object built once at start.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageDir } from './package-dir.ts';
 import { DEFAULT_STORAGE_TIMEOUT_MS } from './store/storage-deadline.ts';
 
 /** An entry of the trusted-redirect list: registration (RFC 7591 §2) only accepts redirect URIs it matches. */
@@ -85,7 +86,7 @@ export const defaultTrustedRedirects: TrustedRedirect[] = [
 ];
 
 /** apps/consent/dist, found from this file so the server can start from any directory. */
-const DEFAULT_CONSENT_APP_DIR = fileURLToPath(new URL('../../consent/dist', import.meta.url));
+const DEFAULT_CONSENT_APP_DIR = fileURLToPath(new URL('../consent/dist', packageDir));
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

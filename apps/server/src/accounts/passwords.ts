@@ -13,10 +13,12 @@ const ARGON2ID: Algorithm.Argon2id = 2;
 export const PASSWORD_HASH_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 /**
- * Concurrent hashes and verifications: one per core, at most libuv's default 4 threads (where they run).
- * Memory held by argon2 is then at most this × 19 MiB; throughput is the same (the work is CPU-bound).
+ * Concurrent hashes and verifications: one per core but one (kept for the event loop, which answers every
+ * other request), at least one, at most libuv's default 4 threads (where they run). Memory held by argon2 is
+ * then at most this × 19 MiB: on a 2-core machine one computation, which keeps a burst of sign-ins inside
+ * the server's memory target (bench/memory.ts: peak RSS −19 MiB, sign-ins/s halved while the burst lasts).
  */
-const ARGON2_SLOTS = slots(Math.min(availableParallelism(), 4));
+const ARGON2_SLOTS = slots(Math.max(1, Math.min(availableParallelism() - 1, 4)));
 
 export function hashPassword(password: string): Promise<string> {
   return ARGON2_SLOTS.run(() => hash(password, PASSWORD_HASH_OPTIONS));

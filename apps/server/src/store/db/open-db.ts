@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { packageDir } from '../../package-dir.ts';
 import { DEFAULT_STORAGE_TIMEOUT_MS, withDeadline } from '../storage-deadline.ts';
 import { isPostgresOutage, pgliteWithDeadlines, postgresWithDeadlines } from './deadlines.ts';
 import { pgliteDriver, postgresJsDriver, sql } from './drizzle.ts';
@@ -41,8 +42,8 @@ export interface OpenDatabaseOptions {
   timeoutMs?: number;
 }
 
-/** Resolved from this module, not the cwd, so the server can be started from anywhere. */
-const migrationsFolder = fileURLToPath(new URL('../../../drizzle/', import.meta.url));
+/** Resolved from the package, not the cwd, so the server can be started from anywhere. */
+const migrationsFolder = fileURLToPath(new URL('drizzle/', packageDir));
 
 /**
  * Session-level advisory lock key held while migrating, so N instances starting together against one

@@ -1,6 +1,7 @@
-// Preloaded into the server by bench/memory.ts (`node --import ./bench/memory-probe.ts …`), never by
+// Preloaded into the server by bench/memory.ts (`node --import ./bench/memory-probe.js …`), never by
 // `./run start`: on SIGUSR2 it writes one line to stderr, `memory-probe <json>`, with process.memoryUsage()
 // and the used size of each V8 heap space (bytes), so the bench can tell the JS heap from native memory.
+// Plain JavaScript: a .ts preload would load Node's TypeScript stripper (~17 MiB) into the server it measures.
 import { getHeapSpaceStatistics } from 'node:v8';
 
 process.on('SIGUSR2', () => {
