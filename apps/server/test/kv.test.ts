@@ -518,7 +518,7 @@ describe.skipIf(!REDIS_URL)('RedisKv', () => {
       await relay.cut();
       await vi.waitFor(() => expect(kv.ping()).rejects.toThrow(/Redis/), { timeout: 5_000, interval: 20 });
       await vi.waitFor(() => expect(errors.length).toBeGreaterThan(0)); // the drop was reported, not thrown
-      // Messages may be missed now: no epoch, so the key cache is not consulted (keys/key-cache.ts).
+      // Messages may be missed now: no epoch, so the key cache is not consulted (keys/bearer-keys.ts).
       await vi.waitFor(() => expect(kv.subscriptionEpoch()).toBeNull(), { timeout: 5_000, interval: 20 });
     } finally {
       await kv.close();

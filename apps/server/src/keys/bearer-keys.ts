@@ -1,7 +1,7 @@
 // The bearer hot path: which key a presented secret is, with as little I/O as the rules allow.
 //
 // 1. Shape and checksum, no I/O (api-key-secret.ts): garbage never reaches storage.
-// 2. The in-process cache (key-cache.ts) of keys validated in the last KEY_CACHE_TTL_SECONDS.
+// 2. The in-process cache (store/kv/broadcast-cache.ts) of keys validated in the last KEY_CACHE_TTL_SECONDS.
 // 3. Otherwise one indexed lookup of the secret's SHA-256 among unrevoked keys.
 // last_used_at is stamped in memory and written in batches (key-usage.ts).
 //
@@ -19,11 +19,11 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { sha256Hex } from '../crypto.ts';
 import type { Database } from '../store/db/open-db.ts';
+import { createBroadcastCache } from '../store/kv/broadcast-cache.ts';
 import type { Kv } from '../store/kv/kv.ts';
 import { isWellFormedApiKey } from './api-key-secret.ts';
 import type { KeyAuth } from './bearer.ts';
-import { KeyCache } from './key-cache.ts';
-import { announceRevocation, findActiveKeyByHash, KEY_REVOKED_CHANNEL } from './key-store.ts';
+import { findActiveKeyByHash, KEY_REVOKED_CHANNEL } from './key-store.ts';
 import { KeyUsage } from './key-usage.ts';
 
 export interface BearerKeys {
@@ -47,29 +47,22 @@ export interface BearerKeysDeps {
 }
 
 export async function createBearerKeys({ config, db, kv, clock, onError }: BearerKeysDeps): Promise<BearerKeys> {
-  const cache = new KeyCache({ ttlMs: config.keyCacheTtlSeconds * 1000, maxEntries: config.keyCacheMaxEntries, clock });
+  // SHA-256 of the secret → the key; a revocation names the key's id (store/kv/broadcast-cache.ts).
+  const cache = await createBroadcastCache<KeyAuth>({
+    kv,
+    channel: KEY_REVOKED_CHANNEL,
+    clock,
+    ttlMs: config.keyCacheTtlSeconds * 1000,
+    maxEntries: config.keyCacheMaxEntries,
+    idOf: (key) => key.keyId,
+    onError,
+  });
   const usage = new KeyUsage({ db, clock, flushMs: config.keyUsageFlushSeconds * 1000, onError: (err) => onError(err, 'last_used_at flush failed') });
-  /** Counts revocations seen here; a lookup that overlapped one is not cached. */
-  let revocations = 0;
-  const drop = (keyId: string) => {
-    revocations++;
-    cache.deleteKey(keyId);
-  };
-  let unsubscribe: (() => Promise<void>) | undefined;
-  if (cache.enabled) {
-    try {
-      unsubscribe = await kv.subscribe(KEY_REVOKED_CHANNEL, drop);
-    } catch (err) {
-      // Without the subscription the epoch stays null and the cache is never consulted.
-      onError(err, 'subscribing to key revocations failed; the key cache stays off');
-    }
-  }
 
-  /** The live subscription epoch, or null (not subscribed, or the subscriber is down). */
-  const liveEpoch = (): number | null => {
-    if (!unsubscribe) return null;
-    const epoch = kv.subscriptionEpoch();
-    return typeof epoch === 'number' ? epoch : null;
+  /** The unrevoked key with this hash, from the database. */
+  const lookUp = async (hash: string): Promise<KeyAuth | undefined> => {
+    const row = await findActiveKeyByHash(db, hash);
+    return row && { keyId: row.id, userId: row.userId, clientId: row.clientId, label: row.label, scopes: row.scopes, resource: row.resource };
   };
 
   return {
@@ -77,38 +70,14 @@ export async function createBearerKeys({ config, db, kv, clock, onError }: Beare
       if (!isWellFormedApiKey(secret)) return undefined;
       // The map lookup is by hash: its timing reveals nothing about the secret.
       const hash = sha256Hex(secret);
-      const epoch = liveEpoch();
-      const cached = cache.get(hash, epoch);
-      if (cached) {
-        usage.touch(cached.keyId);
-        return cached;
-      }
-      const seen = revocations;
-      const row = await findActiveKeyByHash(db, hash);
-      if (!row) return undefined;
-      const key: KeyAuth = {
-        keyId: row.id,
-        userId: row.userId,
-        clientId: row.clientId,
-        label: row.label,
-        scopes: row.scopes,
-        resource: row.resource,
-      };
-      if (epoch !== null && seen === revocations && liveEpoch() === epoch) cache.set(hash, key, epoch);
-      usage.touch(row.id);
+      const key = await cache.get(hash, () => lookUp(hash));
+      if (key) usage.touch(key.keyId);
       return key;
     },
-    async revoked(keyId) {
-      drop(keyId);
-      try {
-        await announceRevocation(kv, keyId);
-      } catch (err) {
-        onError(err, 'broadcasting a key revocation failed; other instances refuse it within KEY_CACHE_TTL_SECONDS');
-      }
-    },
+    revoked: (keyId) => cache.changed(keyId),
     flushUsage: () => usage.flush(),
     async close() {
-      await unsubscribe?.().catch((err: unknown) => onError(err, 'unsubscribing from key revocations failed'));
+      await cache.close();
       await usage.close();
     },
   };

@@ -149,7 +149,7 @@ describe('storage outages', () => {
       () => redis.freeze(),
       () => redis.thaw(),
     ));
-  // A valid key is served from the validated-key cache (keys/key-cache.ts) while its entry is fresh, else 503;
+  // A valid key is served from the validated-key cache (keys/bearer-keys.ts) while its entry is fresh, else 503;
   // /authorize needs no Postgres while the client's row is cached (oauth/client-cache.ts): the pending request
   // is in Redis.
   const servedFromCaches = ['/mcp (valid key)', '/authorize'];

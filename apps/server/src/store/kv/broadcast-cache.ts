@@ -2,9 +2,10 @@
 // "Storage": an in-process cache only where every instance is told to drop an entry). Whoever changes or
 // deletes a row calls `changed(id)`: the entry goes here at once and every instance subscribed to the channel
 // drops it too. Least recently used entries go first once `maxEntries` is reached; every entry expires
-// `ttlMs` after it was read from the database.
+// `ttlMs` after it was read from the database. Behind the validated-key cache (keys/bearer-keys.ts) and the
+// client cache (oauth/client-cache.ts).
 //
-// The bound when the broadcast cannot be relied on (as for the key cache, keys/bearer-keys.ts):
+// The bound when the broadcast cannot be relied on:
 // - subscriber connection down (`Kv.subscriptionEpoch()` null): the cache is not consulted, every call loads;
 //   entries from before a reconnect are discarded (new epoch), so a change missed meanwhile is not served;
 // - one publish failed while subscribers stayed connected: other instances may serve the old row for at most
@@ -18,14 +19,16 @@ const ALL = '*';
 
 interface Entry<V> {
   value: V;
+  /** The id change messages name it by (`idOf`), when that is not the cache key. */
+  id: string;
   expiresAt: number;
   /** The subscription epoch the entry was stored under; any other epoch makes it invalid. */
   epoch: number;
 }
 
 export interface BroadcastCache<V> {
-  /** The cached value of `id`, or else `load()`'s answer (cached when defined and nothing changed meanwhile). */
-  get(id: string, load: () => Promise<V | undefined>): Promise<V | undefined>;
+  /** The value cached under `key`, or else `load()`'s answer (cached when defined and nothing changed meanwhile). */
+  get(key: string, load: () => Promise<V | undefined>): Promise<V | undefined>;
   /** Drops `id` here and in every instance (`ALL` drops everything); call after the change committed. */
   changed(id: string): Promise<void>;
   /** Drops every entry here and in every instance. */
@@ -35,10 +38,15 @@ export interface BroadcastCache<V> {
   close(): Promise<void>;
 }
 
-export interface BroadcastCacheOptions {
+export interface BroadcastCacheOptions<V> {
   kv: Kv;
   /** The KV channel carrying the ids of changed rows. */
   channel: string;
+  /**
+   * The id that change messages name a cached value by, when it is not the cache key (the key cache is keyed
+   * by the secret's hash; revocations name the key's id). Default: the cache key itself.
+   */
+  idOf?: (value: V) => string;
   clock: Clock;
   ttlMs: number;
   maxEntries: number;
@@ -46,15 +54,28 @@ export interface BroadcastCacheOptions {
   onError: (err: unknown, what: string) => void;
 }
 
-export async function createBroadcastCache<V>({ kv, channel, clock, ttlMs, maxEntries, onError }: BroadcastCacheOptions): Promise<BroadcastCache<V>> {
+export async function createBroadcastCache<V>(options: BroadcastCacheOptions<V>): Promise<BroadcastCache<V>> {
+  const { kv, channel, clock, ttlMs, maxEntries, onError, idOf } = options;
   /** Insertion order is recency order: a hit moves the entry to the end. */
   const entries = new Map<string, Entry<V>>();
+  /** With `idOf`: the cache key each id is stored under. */
+  const keyById = new Map<string, string>();
+  const remove = (key: string, entry: Entry<V>) => {
+    entries.delete(key);
+    if (keyById.get(entry.id) === key) keyById.delete(entry.id);
+  };
   /** Counts change messages seen here; a load that overlapped one is not cached. */
   let changes = 0;
   const drop = (id: string) => {
     changes++;
-    if (id === ALL) entries.clear();
-    else entries.delete(id);
+    if (id === ALL) {
+      entries.clear();
+      keyById.clear();
+      return;
+    }
+    const key = idOf ? keyById.get(id) : id;
+    const entry = key === undefined ? undefined : entries.get(key);
+    if (key !== undefined && entry) remove(key, entry);
   };
   const enabled = ttlMs > 0 && maxEntries > 0;
   let unsubscribe: (() => Promise<void>) | undefined;
@@ -68,15 +89,15 @@ export async function createBroadcastCache<V>({ kv, channel, clock, ttlMs, maxEn
   }
   const liveEpoch = (): number | null => (unsubscribe ? kv.subscriptionEpoch() : null);
 
-  const cached = (id: string, epoch: number | null): V | undefined => {
-    const entry = entries.get(id);
+  const cached = (key: string, epoch: number | null): V | undefined => {
+    const entry = entries.get(key);
     if (!entry) return undefined;
     if (epoch === null || entry.epoch !== epoch || entry.expiresAt <= clock.now()) {
-      entries.delete(id);
+      remove(key, entry);
       return undefined;
     }
-    entries.delete(id);
-    entries.set(id, entry);
+    entries.delete(key);
+    entries.set(key, entry);
     return entry.value;
   };
 
@@ -90,16 +111,22 @@ export async function createBroadcastCache<V>({ kv, channel, clock, ttlMs, maxEn
   };
 
   return {
-    async get(id, load) {
+    async get(key, load) {
       const epoch = liveEpoch();
-      const hit = cached(id, epoch);
+      const hit = cached(key, epoch);
       if (hit !== undefined) return hit;
       const seen = changes;
       const value = await load();
       if (value !== undefined && epoch !== null && seen === changes && liveEpoch() === epoch) {
-        entries.delete(id);
-        entries.set(id, { value, expiresAt: clock.now() + ttlMs, epoch });
-        while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+        const previous = entries.get(key);
+        if (previous) remove(key, previous);
+        const valueId = idOf ? idOf(value) : key;
+        entries.set(key, { value, id: valueId, expiresAt: clock.now() + ttlMs, epoch });
+        if (idOf) keyById.set(valueId, key);
+        while (entries.size > maxEntries) {
+          const [oldest, entry] = entries.entries().next().value as [string, Entry<V>];
+          remove(oldest, entry);
+        }
       }
       return value;
     },
@@ -111,6 +138,7 @@ export async function createBroadcastCache<V>({ kv, channel, clock, ttlMs, maxEn
     async close() {
       await unsubscribe?.().catch((err: unknown) => onError(err, `unsubscribing from ${channel} failed`));
       entries.clear();
+      keyById.clear();
     },
   };
 }

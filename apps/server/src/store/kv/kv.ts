@@ -75,7 +75,7 @@ export interface Kv {
    * Whether messages to this store's subscriptions are being delivered: `null` while they may be missed
    * (the subscriber connection is down, or nothing subscribed yet), otherwise a number that changes each time
    * the subscriptions were re-established — a cache fed by a channel drops what it holds from an older epoch,
-   * since messages published in between were lost (key-cache.ts).
+   * since messages published in between were lost (store/kv/broadcast-cache.ts).
    */
   subscriptionEpoch(): number | null;
 
