@@ -149,7 +149,6 @@ export async function routeThroughSpec(app: FastifyInstance, handlers: Record<st
     if (op.schemes.length > 0) await authenticate(op, c, req);
     if (op.validate) {
       const outcome = op.validate(c.request, apiRequest);
-      c.validation = { valid: outcome.errors === null, errors: outcome.errors, coerced: undefined } as Context['validation'];
       if (outcome.errors) throw validationFailure(c, outcome.errors);
       c.request = outcome.request;
     }
