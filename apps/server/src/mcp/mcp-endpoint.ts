@@ -90,7 +90,7 @@ export function mcpHandlers(ctx: AppContext) {
         if (kept.tolerated) logTolerance(input.raw.log, key.clientId ?? key.keyId, kept.tolerated);
         return kept;
       }
-      const { headers, tolerated } = decideEra(input.body, new Headers(forwarded));
+      const { headers, tolerated } = decideEra(input.body, forwarded);
       if (tolerated) logTolerance(input.raw.log, key.clientId ?? key.keyId, tolerated);
       const request = new Request(ctx.config.mcpResource, { method: 'POST', headers });
       const legacy = await isLegacyRequest(request, input.body);

@@ -61,7 +61,7 @@ function standardHeaders(body: unknown): { method?: string; name?: string } {
   return { method: plain(method), name: plain(mirrored) };
 }
 
-export function decideEra(body: unknown, requestHeaders: Headers): EraDecision {
+export function decideEra(body: unknown, requestHeaders: ConstructorParameters<typeof Headers>[0]): EraDecision {
   const headers = new Headers(requestHeaders);
   const header = headers.get('mcp-protocol-version');
   const claimed = envelopeRevision(body);
