@@ -18,7 +18,7 @@ import { checkCsrf, securityHandlers, unauthorizedError } from './http/security.
 import { routeThroughSpec } from './http/spec-router.ts';
 import { createBearerKeys } from './keys/bearer-keys.ts';
 import { apiKeyHandlers } from './keys/handlers.ts';
-import { createLogger, OneLinePerRequest } from './log.ts';
+import { createLogger, lazyChildLogger, OneLinePerRequest } from './log.ts';
 import { installDnsRebindingGuard } from './mcp/dns-rebinding-guard.ts';
 import { mcpHandlers } from './mcp/mcp-endpoint.ts';
 import { authorizeHandlers } from './oauth/authorize.ts';
@@ -80,7 +80,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Node's header limit (16 KiB) bounds a path parameter already; Fastify's default (100) would turn a long
     // one into a 404 where the contract answers 400.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
-    logController: new OneLinePerRequest(),
+    logController: new OneLinePerRequest(loggerInstance),
+    childLoggerFactory: lazyChildLogger,
     frameworkErrors,
     return503OnClosing: false, // http/draining.ts answers those requests in the one error shape
   });

@@ -1,7 +1,8 @@
 // Logs never carry secrets: API keys, codes, passwords, session ids and Authorization headers are either
 // never logged (bodies and query strings are not) or redacted (headers).
-import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
-import { type DestinationStream, type Logger, pino } from 'pino';
+import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger, pino } from 'pino';
+import { BatchedDestination } from './log-stream.ts';
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -22,19 +23,13 @@ interface LoggedRequest {
 /** Path only: query strings may carry state, codes or tokens. */
 const pathOf = (url: string) => url.split('?', 1)[0];
 
-/** Log lines are written in batches of at least this many bytes (or when LOG_FLUSH_MS has passed). */
-const LOG_BATCH_BYTES = 8 * 1024;
-/** The longest a line waits in the buffer when traffic is low. */
-const LOG_FLUSH_MS = 100;
-
 /**
- * Without a stream: stdout through an asynchronous destination (sonic-boom) that writes in batches — a request
- * never waits for the pipe, and under load one write carries dozens of lines instead of one each (the write
- * was ~13 % of a busy server's CPU). A line waits at most LOG_FLUSH_MS; `flushLogger` writes what is left
- * before the process exits.
+ * Without a stream: stdout through an asynchronous batching destination (log-stream.ts) — a request never
+ * waits for the pipe, and under load one write carries dozens of lines instead of one each. A line waits at
+ * most LOG_FLUSH_MS; `flushLogger` writes what is left before the process exits.
  */
 export function createLogger(level: string, stream?: DestinationStream): Logger {
-  return pino(
+  const logger = pino(
     {
       level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
@@ -42,8 +37,111 @@ export function createLogger(level: string, stream?: DestinationStream): Logger 
         req: (req: LoggedRequest) => ({ id: req.id, method: req.method, path: pathOf(req.url), ip: req.ip }),
       },
     },
-    stream ?? pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_MS }),
+    stream ?? new BatchedDestination(1),
   );
+  ours.add(logger);
+  return logger;
+}
+
+/** Loggers made by createLogger: their options are known, so requestLine can write their line itself. */
+const ours = new WeakSet<object>();
+
+const { chindingsSym, lsCacheSym, streamSym, timeSym } = pino.symbols;
+type PinoInternals = Record<symbol, unknown> & { isLevelEnabled(level: string): boolean };
+
+/**
+ * The "request completed" line, exactly as pino writes `logger.child({ reqId }).info(fields, msg)` for a
+ * logger of createLogger (level label, time, its bindings, the request id, the fields, the message): fields
+ * are flat strings and numbers, so there is nothing to serialize or redact, and no per-request child logger
+ * is built for it (lazyChildLogger). Any other logger gets the call itself.
+ */
+function writeRequestLine(logger: FastifyBaseLogger, request: FastifyRequest, reply: FastifyReply): void {
+  const root = logger as unknown as PinoInternals;
+  const fields = {
+    method: request.method,
+    path: pathOf(request.url),
+    ip: request.ip,
+    statusCode: reply.statusCode,
+    responseTime: reply.elapsedTime,
+  };
+  if (!ours.has(root)) {
+    reply.log.info(fields, 'request completed');
+    return;
+  }
+  if (!root.isLevelEnabled('info')) return;
+  const level = (root[lsCacheSym] as Record<number, string>)[30];
+  const time = (root[timeSym] as () => string)();
+  const line =
+    `${level}${time}${root[chindingsSym] as string},"reqId":${JSON.stringify(request.id)},"method":${JSON.stringify(fields.method)}` +
+    `,"path":${JSON.stringify(fields.path)},"ip":${JSON.stringify(fields.ip)},"statusCode":${fields.statusCode}` +
+    `,"responseTime":${fields.responseTime},"msg":"request completed"}\n`;
+  (root[streamSym] as DestinationStream).write(line);
+}
+
+/**
+ * Fastify's childLoggerFactory: the request's logger (`request.log`) is built on its first use. Most requests
+ * log nothing but their completion line (writeRequestLine), so most never build one (pino's child() was ~1 %
+ * of a request).
+ */
+export function lazyChildLogger(this: unknown, logger: FastifyBaseLogger, bindings: Bindings, opts: ChildLoggerOptions): FastifyBaseLogger {
+  return new LazyChild(logger, bindings, opts);
+}
+
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+type LogArgs = Parameters<FastifyBaseLogger['info']>;
+
+/** A class, not an object literal with accessors: one is made per request, and that must cost next to nothing. */
+class LazyChild implements FastifyBaseLogger {
+  readonly #parent: FastifyBaseLogger;
+  readonly #bindings: Bindings;
+  readonly #opts: ChildLoggerOptions;
+  #child: FastifyBaseLogger | undefined;
+
+  constructor(parent: FastifyBaseLogger, bindings: Bindings, opts: ChildLoggerOptions) {
+    this.#parent = parent;
+    this.#bindings = bindings;
+    this.#opts = opts;
+  }
+
+  #real(): FastifyBaseLogger {
+    this.#child ??= this.#parent.child(this.#bindings, this.#opts);
+    return this.#child;
+  }
+
+  /** A call at a level the parent drops builds nothing (a child with its own level is built first). */
+  #at(level: Level, args: LogArgs): void {
+    if (this.#child === undefined && this.#opts.level === undefined && !(this.#parent as Logger).isLevelEnabled(level)) return;
+    this.#real()[level](...args);
+  }
+
+  get level(): string {
+    return this.#real().level;
+  }
+  set level(level: string) {
+    this.#real().level = level;
+  }
+  fatal(...args: LogArgs): void {
+    this.#at('fatal', args);
+  }
+  error(...args: LogArgs): void {
+    this.#at('error', args);
+  }
+  warn(...args: LogArgs): void {
+    this.#at('warn', args);
+  }
+  info(...args: LogArgs): void {
+    this.#at('info', args);
+  }
+  debug(...args: LogArgs): void {
+    this.#at('debug', args);
+  }
+  trace(...args: LogArgs): void {
+    this.#at('trace', args);
+  }
+  silent(): void {}
+  child(bindings: Bindings, opts?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.#real().child(bindings, opts);
+  }
 }
 
 /**
@@ -53,19 +151,21 @@ export function createLogger(level: string, stream?: DestinationStream): Logger 
  * stream failures are logged as Fastify logs them.
  */
 export class OneLinePerRequest extends LogController {
+  readonly #logger: FastifyBaseLogger;
+
+  /** `logger`: the app's logger (Fastify's loggerInstance), whose children are the requests' loggers. */
+  constructor(logger: FastifyBaseLogger) {
+    super();
+    this.#logger = logger;
+  }
+
   override incomingRequest(request: FastifyRequest): void {
     request.log.debug({ req: request }, 'incoming request');
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
-    // The same fields as the serializers give, flat: without a `req`/`res` object there is nothing to serialize
-    // or redact (a third of the line's cost, ~3 µs of every request).
-    else
-      reply.log.info(
-        { method: request.method, path: pathOf(request.url), ip: request.ip, statusCode: reply.statusCode, responseTime: reply.elapsedTime },
-        'request completed',
-      );
+    else writeRequestLine(this.#logger, request, reply);
   }
 }
 
