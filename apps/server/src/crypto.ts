@@ -1,5 +1,5 @@
 // Small crypto helpers shared by keys, codes, sessions and client secrets.
-import { createHash, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 /**
  * Bytes from the CSPRNG drawn 4 KiB at a time (as Node's randomUUID caches its own): one OpenSSL call per
@@ -30,7 +30,7 @@ export function randomToken(bytes = 32): string {
 
 /** SHA-256 hex digest: how secrets (keys, codes, session ids, client secrets) are stored. */
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  return hash('sha256', value, 'hex'); // one-shot: no Hash object per call (every bearer request hashes its key)
 }
 
 /** BASE64URL(SHA256(value)) — RFC 7636 §4.2 S256. */

@@ -28,7 +28,8 @@ export type OperationResult<R> = {
 export interface RawResult {
   status: number;
   headers?: Record<string, string | string[]>;
-  body?: string;
+  /** Sent as is, with `contentType` (bytes: a body kept ready to send, mcp/listing-answers.ts). */
+  body?: string | Buffer;
   contentType?: string;
   /** The response is already being written by other means (a static file, a stream). */
   sent?: true;

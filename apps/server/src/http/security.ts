@@ -46,14 +46,24 @@ export function unauthorizedError(ctx: AppContext, c: Context, req: FastifyReque
 
 const CSRF_HEADER = 'x-csrf-token';
 
+/** Whether an operation declares the X-CSRF-Token header, worked out once per operation. */
+const csrfDeclared = new WeakMap<object, boolean>();
+function declaresCsrfHeader(operation: NonNullable<Context['operation']>): boolean {
+  let declares = csrfDeclared.get(operation);
+  if (declares === undefined) {
+    declares = (operation.parameters ?? []).some((p) => 'in' in p && p.in === 'header' && p.name.toLowerCase() === CSRF_HEADER);
+    csrfDeclared.set(operation, declares);
+  }
+  return declares;
+}
+
 /**
  * CSRF check for cookie-authenticated state-changing calls: an operation that declares the X-CSRF-Token
  * header (the spec's CsrfToken parameter) must carry the session's token. The validator already requires
  * the header's presence; this compares it in constant time.
  */
 export function checkCsrf(c: Context, req: FastifyRequest, auth: RequestAuth): void {
-  const declares = (c.operation?.parameters ?? []).some((p) => 'in' in p && p.in === 'header' && p.name.toLowerCase() === CSRF_HEADER);
-  if (!declares || !auth.session) return;
+  if (!auth.session || !c.operation || !declaresCsrfHeader(c.operation)) return;
   const sent = req.headers[CSRF_HEADER];
   if (typeof sent !== 'string' || !safeEqual(sent, auth.session.csrfToken)) {
     throw forbidden('Missing or wrong CSRF token.');

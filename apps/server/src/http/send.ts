@@ -7,6 +7,8 @@ export function sendResult(reply: FastifyReply, result: RawResult): FastifyReply
   reply.code(result.status);
   if (result.headers) reply.headers(result.headers);
   if (result.body === undefined) return reply.send();
-  if (typeof result.body === 'string') return reply.type(result.contentType ?? 'text/plain; charset=utf-8').send(result.body);
+  if (typeof result.body === 'string' || Buffer.isBuffer(result.body)) {
+    return reply.type(result.contentType ?? 'text/plain; charset=utf-8').send(result.body);
+  }
   return reply.type('application/json; charset=utf-8').send(result.body);
 }

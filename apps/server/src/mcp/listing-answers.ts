@@ -19,9 +19,12 @@ type JsonRpcId = string | number;
 interface KeptAnswer {
   status: number;
   contentType: string | undefined;
-  /** The SDK's response body around its `id` value: body = before + JSON.stringify(id) + after. */
-  before: string;
-  after: string;
+  /**
+   * The SDK's response body around its `id` value, as UTF-8 bytes: body = before + JSON.stringify(id) + after
+   * (bytes, so a replay is two copies and a write, not a 7 KB string measured and encoded again).
+   */
+  before: Buffer;
+  after: Buffer;
   /** The known header/body mismatch this shape was served despite (protocol-era.ts), logged on replay too. */
   tolerated: Tolerated | undefined;
 }
@@ -43,6 +46,15 @@ function isRequestObject(body: unknown): body is { id: JsonRpcId; method: string
   return (typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id))) && typeof method === 'string';
 }
 
+/**
+ * The Content-Type the client got with the SDK's (string) answer: Fastify adds `charset=utf-8` to a JSON
+ * media type sent as a string without one, and sends bytes with the type as given — so the replay names it.
+ */
+function sentContentType(contentType: string | undefined): string | undefined {
+  if (contentType === undefined || !contentType.includes('json') || /;\s*charset=/i.test(contentType)) return contentType;
+  return `${contentType}; charset=utf-8`;
+}
+
 export function createListingAnswers() {
   const kept = new Map<string, KeptAnswer>();
   return {
@@ -57,7 +69,7 @@ export function createListingAnswers() {
     answer(request: ListingRequest): KeptResult | undefined {
       const answer = kept.get(request.shape);
       if (!answer) return undefined;
-      const body = answer.before + JSON.stringify(request.id) + answer.after;
+      const body = Buffer.concat([answer.before, Buffer.from(JSON.stringify(request.id)), answer.after]);
       return { status: answer.status, contentType: answer.contentType, body, ...(answer.tolerated ? { tolerated: answer.tolerated } : {}) };
     },
 
@@ -75,7 +87,13 @@ export function createListingAnswers() {
       const [before, after, ...more] = JSON.stringify({ ...m, id: JSON.parse(ID_MARK) }).split(ID_MARK);
       if (before === undefined || after === undefined || more.length > 0) return;
       if (kept.size >= MAX_SHAPES) kept.delete(kept.keys().next().value as string);
-      kept.set(request.shape, { status: result.status, contentType: result.contentType, before, after, tolerated });
+      kept.set(request.shape, {
+        status: result.status,
+        contentType: sentContentType(result.contentType),
+        before: Buffer.from(before),
+        after: Buffer.from(after),
+        tolerated,
+      });
     },
   };
 }
