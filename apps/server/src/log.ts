@@ -71,10 +71,12 @@ function writeRequestLine(logger: FastifyBaseLogger, request: FastifyRequest, re
   if (!root.isLevelEnabled('info')) return;
   const level = (root[lsCacheSym] as Record<number, string>)[30];
   const time = (root[timeSym] as () => string)();
+  // As JSON.stringify would: a missing address (a socket already gone) leaves the key out, a non-finite time is null.
+  const ip = fields.ip === undefined ? '' : `,"ip":${JSON.stringify(fields.ip)}`;
+  const took = Number.isFinite(fields.responseTime) ? fields.responseTime : null;
   const line =
     `${level}${time}${root[chindingsSym] as string},"reqId":${JSON.stringify(request.id)},"method":${JSON.stringify(fields.method)}` +
-    `,"path":${JSON.stringify(fields.path)},"ip":${JSON.stringify(fields.ip)},"statusCode":${fields.statusCode}` +
-    `,"responseTime":${fields.responseTime},"msg":"request completed"}\n`;
+    `,"path":${JSON.stringify(fields.path)}${ip},"statusCode":${fields.statusCode},"responseTime":${took},"msg":"request completed"}\n`;
   (root[streamSym] as DestinationStream).write(line);
 }
 

@@ -106,6 +106,25 @@ describe('the request line and the per-request logger', () => {
     void logger;
   });
 
+  it('stays valid JSON, as pino renders it, without a client address or with a non-finite time', () => {
+    let captured = '';
+    const logger = createLogger(
+      'info',
+      new Writable({
+        write(chunk: Buffer, _enc, done) {
+          captured += chunk.toString();
+          done();
+        },
+      }),
+    );
+    const request = { id: 'req-9', method: 'GET', url: '/healthz?x=1', ip: undefined } as never;
+    const reply = { statusCode: 200, elapsedTime: Number.NaN } as never;
+    new OneLinePerRequest(logger).requestCompleted(null, request, reply);
+    const line = JSON.parse(captured) as Record<string, unknown>;
+    expect(line).toMatchObject({ reqId: 'req-9', method: 'GET', path: '/healthz', statusCode: 200, responseTime: null, msg: 'request completed' });
+    expect('ip' in line).toBe(false);
+  });
+
   it('builds no child logger for a request that logs nothing else, and a working one for a handler that logs', async () => {
     const { app, logger, lines } = await loggingApp();
     const child = vi.spyOn(logger, 'child');

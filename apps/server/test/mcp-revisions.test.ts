@@ -176,6 +176,15 @@ describe('DNS-rebinding protection (Origin, Host)', () => {
     expect(res.json()).toEqual({ error: 'forbidden', error_description: expect.any(String) });
   });
 
+  it('decides each Host alike on every request (each value is parsed once and remembered)', async () => {
+    for (let i = 0; i < 3; i++) {
+      expect((await post(list, { host: 'evil.example:3000' }, 'not-even-a-key')).statusCode).toBe(403);
+      expect((await post(list, { host: 'localhost:3000', 'mcp-protocol-version': '2025-11-25' })).statusCode).toBe(200);
+      expect((await post(list, { host: '[::1]:3000', 'mcp-protocol-version': '2025-11-25' })).statusCode).toBe(200);
+      expect((await post(list, { host: 'not a host' }, 'not-even-a-key')).statusCode).toBe(403);
+    }
+  });
+
   it('accepts any loopback Host name when PUBLIC_URL is on loopback', async () => {
     const res = await post(list, { host: '127.0.0.1:3000', 'mcp-protocol-version': '2025-11-25' });
     expect(res.statusCode).toBe(200);
