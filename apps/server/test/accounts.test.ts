@@ -1,4 +1,5 @@
 // Accounts and sessions of the consent app: sign up, log in, the session cookie, log out.
+import { hash } from '@node-rs/argon2';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { users } from '../src/store/db/schema.ts';
@@ -138,7 +139,7 @@ describe('sign up', () => {
     const email = freshEmail();
     await signUp(t, email);
     const [row] = await t.db.db.select().from(users).where(eq(users.email, email));
-    expect(row!.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(row!.passwordHash).toMatch(/^\$argon2id\$v=19\$m=7168,t=5,p=1\$/);
     expect(row!.passwordHash).not.toContain(PASSWORD);
   });
 
@@ -193,6 +194,23 @@ describe('log in', () => {
     const account = await signedUp(t);
     expectOAuthError(await logIn(t, account.email, PASSWORD, { headers: { origin: 'https://evil.example' } }), 403, 'forbidden');
     expectOAuthError(await logIn(t, account.email, PASSWORD, { headers: { origin: 'null' } }), 403, 'forbidden');
+  });
+
+  it('rehashes a password stored with earlier parameters on a successful log-in, and only then [upgrading the work factor]', async () => {
+    const account = await signedUp(t);
+    // The parameters this server used before (OWASP's m=19456 t=2): such a hash still verifies.
+    const earlier = await hash(PASSWORD, { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+    await t.db.db.update(users).set({ passwordHash: earlier }).where(eq(users.id, account.userId));
+    const storedHash = async () => (await t.db.db.select().from(users).where(eq(users.id, account.userId)))[0]!.passwordHash;
+
+    expectOAuthError(await logIn(t, account.email, 'not the right password'), 401, 'unauthorized');
+    expect(await storedHash()).toBe(earlier);
+
+    expect((await logIn(t, account.email)).statusCode).toBe(200);
+    const upgraded = await storedHash();
+    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=7168,t=5,p=1\$/);
+    expect((await logIn(t, account.email)).statusCode).toBe(200);
+    expect(await storedHash()).toBe(upgraded);
   });
 
   it('ends a session the browser already held, so a planted session id is never signed in [session fixation]', async () => {

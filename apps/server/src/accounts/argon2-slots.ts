@@ -1,7 +1,7 @@
 // At most `size` argon2 computations at a time; the rest wait their turn in arrival order. Each argon2id
-// computation holds its whole memory cost (19 MiB, passwords.ts) until it ends, and the work is CPU-bound,
+// computation holds its whole memory cost (7 MiB, passwords.ts) until it ends, and the work is CPU-bound,
 // so running more at once than there are cores adds memory without adding throughput: with libuv's 4
-// threads, a burst of sign-ins or log-ins held 4 × 19 MiB (76 MiB) of the server's peak RSS (bench/memory.ts).
+// threads, a burst of sign-ins or log-ins held 4 × 19 MiB (76 MiB, the earlier parameters) of the server's peak RSS (bench/memory.ts).
 
 export interface Slots {
   run<T>(task: () => Promise<T>): Promise<T>;
