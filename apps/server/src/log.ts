@@ -43,7 +43,7 @@ export function createLogger(level: string, stream?: DestinationStream): Logger 
   return logger;
 }
 
-/** Loggers made by createLogger: their options are known, so requestLine can write their line itself. */
+/** Loggers made by createLogger: their options are known, so writeRequestLine can write their line itself. */
 const ours = new WeakSet<object>();
 
 const { chindingsSym, lsCacheSym, streamSym, timeSym } = pino.symbols;
