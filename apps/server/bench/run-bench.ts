@@ -151,7 +151,7 @@ async function main() {
     `\nReminderIt hot-path bench — Node ${process.versions.node}, ${CONNECTIONS} connections, ${SECONDS} s per figure, ${ROUNDS} rounds, Postgres + Redis; ` +
       `load average ${load0.map((l) => l.toFixed(2)).join(' ')} before, ${load1.map((l) => l.toFixed(2)).join(' ')} after\n`,
   );
-  const w = [44, 40, 22, 7];
+  const w = [44, 40, 36, 7];
   console.log(`| ${'figure'.padEnd(w[0]!)} | ${'measured'.padEnd(w[1]!)} | ${'ratio'.padEnd(w[2]!)} | ${'target'.padEnd(w[3]!)} | met |`);
   console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|-----|`);
   for (const r of rows) {
