@@ -10,10 +10,10 @@
 // RESP array is one Redis command. Server CPU is utime + stime of its pid from /proc/<pid>/stat over the
 // flows (it includes the kernel's work for the server's socket writes).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { freePort } from '@reminderit/testkit';
 import { createClient } from 'redis';
+import { cpuMicros } from './cpu-meter.ts';
 
 const FLOWS = Number(process.env.FLOWS ?? 500);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -142,14 +142,6 @@ async function commandCount(redis: { info(section: string): Promise<unknown> }):
   const counts = new Map<string, number>();
   for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) counts.set(m[1]!, Number(m[2]));
   return counts;
-}
-
-/** utime + stime of `pid`, µs (the stat fields after the parenthesised command name). */
-function cpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]); // fields 14 and 15 of proc(5)
-  return (ticks * 1_000_000) / 100; // USER_HZ is 100 on Linux
 }
 
 const redisServer = await ownRedis();

@@ -8,8 +8,10 @@ import { freePort, pickEnv } from '@reminderit/testkit';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { createClient } from 'redis';
+import { Client } from 'undici';
 import { bundleServer } from '../bundle.ts';
 import { mintApiKeySecret } from '../src/keys/api-key-secret.ts';
+import { type CpuShare, startCpuMeter } from './cpu-meter.ts';
 
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 /** How many times run-bench.ts takes its HTTP and flow figures, interleaved (the ratios are medians). */
@@ -188,13 +190,17 @@ export async function bulkKeys(server: BenchServer, from: number, to: number): P
     [`${server.base}/mcp`],
   );
   await db.unsafe('ALTER TABLE api_keys ADD CONSTRAINT api_keys_secret_hash_unique UNIQUE (secret_hash)');
-  await db.unsafe('ANALYZE api_keys');
+  // VACUUM as well as ANALYZE: otherwise the inserted rows set off autovacuum, whose pass over a million rows
+  // then competes with the server for the two cores while the next figure is taken.
+  await db.unsafe('VACUUM ANALYZE api_keys');
 }
 
 export interface Figure {
   rps: number;
   p50: number;
   bad: number;
+  /** Each party's CPU per request over the measured run (when the load names its server's pid). */
+  cpu?: CpuShare;
 }
 
 export interface LoadOptions {
@@ -205,6 +211,8 @@ export interface LoadOptions {
   expect: number;
   /** Default SECONDS, after a 1 s warm-up. */
   seconds?: number;
+  /** The pid of the process serving `url`: the figure then says what each party spent per request. */
+  server?: number;
 }
 
 export async function load(opts: LoadOptions): Promise<Figure> {
@@ -219,10 +227,33 @@ export async function load(opts: LoadOptions): Promise<Figure> {
       expectBody: undefined,
     });
   await run(1); // warm-up: JIT, pools, lazily compiled validators
+  const meter = opts.server === undefined ? undefined : startCpuMeter(opts.server);
   const r = await run(opts.seconds ?? SECONDS);
   const statuses = r.statusCodeStats as Record<string, { count: number }> | undefined;
   const good = statuses?.[String(opts.expect)]?.count ?? 0;
-  return { rps: r.requests.average, p50: r.latency.p50, bad: r.requests.total - good + r.errors + r.timeouts };
+  return { rps: r.requests.average, p50: r.latency.p50, bad: r.requests.total - good + r.errors + r.timeouts, cpu: meter?.(r.requests.total) };
+}
+
+/**
+ * The median latency of `opts`' request sent one at a time on one keep-alive connection (`count` of them, after
+ * `count / 10` unmeasured), µs: what one request costs end to end without queueing behind others.
+ */
+export async function sequentialP50(opts: LoadOptions, count = 2000): Promise<number> {
+  const client = new Client(new URL(opts.url).origin);
+  const { pathname, search } = new URL(opts.url);
+  const times: number[] = [];
+  try {
+    for (let i = -Math.floor(count / 10); i < count; i++) {
+      const started = performance.now();
+      const res = await client.request({ path: pathname + search, method: opts.method ?? 'GET', headers: opts.headers, body: opts.body });
+      await res.body.dump();
+      if (res.statusCode !== opts.expect) throw new Error(`${opts.url}: ${res.statusCode}, expected ${opts.expect}`);
+      if (i >= 0) times.push((performance.now() - started) * 1000);
+    }
+  } finally {
+    await client.close();
+  }
+  return medianOf(times).median;
 }
 
 /** The median of `values` (the upper one of the middle two for an even count), with all of them in order taken. */
@@ -243,7 +274,7 @@ export function medianFigure(figures: Figure[]): Figure {
  * answers 404, MCP tools/list and tools/call, and a well-formed key that is in no row (so no cache can answer
  * it: every request is an index lookup).
  */
-export function hotPaths(base: string, key: string): Record<'healthz' | 'keyedRoute' | 'toolsList' | 'toolsCall' | 'unknownKey', LoadOptions> {
+export function hotPaths(base: string, key: string, server?: number): Record<'healthz' | 'keyedRoute' | 'toolsList' | 'toolsCall' | 'unknownKey', LoadOptions> {
   const bearer = { authorization: `Bearer ${key}` };
   const mcp = { ...bearer, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' };
   const rpc = (body: object): LoadOptions => ({
@@ -252,19 +283,29 @@ export function hotPaths(base: string, key: string): Record<'healthz' | 'keyedRo
     headers: mcp,
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, ...body }),
     expect: 200,
+    server,
   });
   return {
-    healthz: { url: `${base}/healthz`, expect: 200 },
-    keyedRoute: { url: `${base}/v1/reminders/00000000-0000-4000-8000-000000000000`, headers: bearer, expect: 404 },
+    healthz: { url: `${base}/healthz`, expect: 200, server },
+    keyedRoute: { url: `${base}/v1/reminders/00000000-0000-4000-8000-000000000000`, headers: bearer, expect: 404, server },
     toolsList: rpc({ method: 'tools/list' }),
     toolsCall: rpc({ method: 'tools/call', params: { name: 'list_reminders', arguments: {} } }),
-    unknownKey: { url: `${base}/v1/reminders`, headers: { authorization: `Bearer ${mintApiKeySecret()}` }, expect: 401 },
+    unknownKey: { url: `${base}/v1/reminders`, headers: { authorization: `Bearer ${mintApiKeySecret()}` }, expect: 401, server },
   };
 }
 
-/** Flows per second with one concurrent driver per browser running `flow` back to back for `seconds`. */
-export async function flowsPerSecond<B>(browsers: B[], flow: (b: B) => Promise<unknown>, seconds: number): Promise<number> {
+/**
+ * Flows per second with one concurrent driver per browser running `flow` back to back for `seconds`, and, given
+ * the serving process's pid, each party's CPU per flow.
+ */
+export async function flowsPerSecond<B>(
+  browsers: B[],
+  flow: (b: B) => Promise<unknown>,
+  seconds: number,
+  server?: number,
+): Promise<{ perSecond: number; cpu?: CpuShare }> {
   let done = 0;
+  const meter = server === undefined ? undefined : startCpuMeter(server);
   const until = performance.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(
@@ -275,7 +316,7 @@ export async function flowsPerSecond<B>(browsers: B[], flow: (b: B) => Promise<u
       }
     }),
   );
-  return done / ((performance.now() - started) / 1000);
+  return { perSecond: done / ((performance.now() - started) / 1000), cpu: meter?.(done) };
 }
 
 /** Resident set size now and its peak (VmHWM), MiB. */

@@ -61,7 +61,7 @@ async function main() {
   const signInStart = performance.now();
   const browsers = await Promise.all(Array.from({ length: CONNECTIONS }, () => signedInBrowser(server.base)));
   await row(`${CONNECTIONS} browsers signed in`, { rps: CONNECTIONS / ((performance.now() - signInStart) / 1000) });
-  await row('authorize → consent → token', { rps: await flowsPerSecond(browsers, (b) => ourFlow(b, clientId), SECONDS + 1) });
+  await row('authorize → consent → token', { rps: (await flowsPerSecond(browsers, (b) => ourFlow(b, clientId), SECONDS + 1)).perSecond });
   await bulkKeys(server, 1, 1_000_000);
   await row('unknown key, 1 M keys', await load({ ...paths.unknownKey, seconds: SECONDS }));
   await new Promise((r) => setTimeout(r, 5000));
