@@ -35,13 +35,27 @@ export const reminderNotFound = () => notFound('No such reminder.');
 export async function createReminder(ctx: Ctx, userId: string, input: NewReminder): Promise<ReminderRow> {
   const now = ctx.clock.now();
   const checked = checkNewReminder(input, now);
-  const [row] = await ctx.db.db
-    .insert(reminders)
-    .values({ userId, ...checked, status: 'scheduled', createdAt: new Date(now) })
-    .returning();
+  const [row] = await insertReminder(ctx.db).execute({ userId, ...checked, createdAt: new Date(now) });
   if (!row) throw new Error('reminder insert returned no row');
   return row;
 }
+
+const insertReminder = prepared((db) => {
+  const p = sql.placeholder;
+  return db
+    .insert(reminders)
+    .values({
+      userId: p('userId'),
+      text: p('text'),
+      dueAt: p('dueAt'),
+      channel: p('channel'),
+      phoneNumber: p('phoneNumber'),
+      status: 'scheduled',
+      createdAt: p('createdAt'),
+    })
+    .returning()
+    .prepare('insert_reminder');
+});
 
 /**
  * One page of the user's reminders. `upcoming`: scheduled and due from now on, soonest first; `past`:
@@ -50,26 +64,50 @@ export async function createReminder(ctx: Ctx, userId: string, input: NewReminde
  */
 export async function listReminders(ctx: Ctx, userId: string, query: ListQuery): Promise<ReminderPageRows> {
   const limit = Math.min(Math.max(query.limit ?? LIST_LIMIT_DEFAULT, 1), LIST_LIMIT_MAX);
-  const upcoming = query.list === 'upcoming';
-  const isUpcoming = and(eq(reminders.status, 'scheduled'), gte(reminders.dueAt, new Date(ctx.clock.now())))!;
-  const conditions: SQL[] = [eq(reminders.userId, userId), upcoming ? isUpcoming : not(isUpcoming)];
-  if (query.cursor !== undefined) {
-    const after = decodeCursor(query.cursor, query.list);
-    const beyond = upcoming ? gt : lt;
-    conditions.push(or(beyond(reminders.dueAt, after.dueAt), and(eq(reminders.dueAt, after.dueAt), beyond(reminders.id, after.id)))!);
-  }
-  const order = upcoming ? asc : desc;
-  const rows = await ctx.db.db
-    .select()
-    .from(reminders)
-    .where(and(...conditions))
-    .orderBy(order(reminders.dueAt), order(reminders.id))
-    .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.list);
+  const page = REMINDER_PAGES[query.list][after ? 'after' : 'first'];
+  const rows = await page(ctx.db).execute({
+    userId,
+    // Placeholders in a condition reach the driver as given (no column encoder): timestamps go as ISO text.
+    now: new Date(ctx.clock.now()).toISOString(),
+    limit: limit + 1,
+    ...(after ? { afterDueAt: after.dueAt.toISOString(), afterId: after.id } : {}),
+  });
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1);
   const nextCursor = rows.length > limit && last ? encodeCursor({ list: query.list, dueAt: last.dueAt, id: last.id }) : null;
-  return { rows: page, nextCursor };
+  return { rows: shown, nextCursor };
 }
+
+/**
+ * The page queries, one prepared statement per list and cursor presence (named, so Postgres parses and plans
+ * each once per connection instead of on every call). Placeholders: userId, now, limit; afterDueAt, afterId.
+ */
+function pageQuery(list: ReminderList, withCursor: boolean) {
+  const p = sql.placeholder;
+  const upcoming = list === 'upcoming';
+  return prepared((db) => {
+    const isUpcoming = and(eq(reminders.status, 'scheduled'), gte(reminders.dueAt, p('now')))!;
+    const conditions: SQL[] = [eq(reminders.userId, p('userId')), upcoming ? isUpcoming : not(isUpcoming)];
+    if (withCursor) {
+      const beyond = upcoming ? gt : lt;
+      conditions.push(or(beyond(reminders.dueAt, p('afterDueAt')), and(eq(reminders.dueAt, p('afterDueAt')), beyond(reminders.id, p('afterId'))))!);
+    }
+    const order = upcoming ? asc : desc;
+    return db
+      .select()
+      .from(reminders)
+      .where(and(...conditions))
+      .orderBy(order(reminders.dueAt), order(reminders.id))
+      .limit(p('limit'))
+      .prepare(`reminders_${list}${withCursor ? '_after' : ''}`);
+  });
+}
+
+const REMINDER_PAGES = {
+  upcoming: { first: pageQuery('upcoming', false), after: pageQuery('upcoming', true) },
+  past: { first: pageQuery('past', false), after: pageQuery('past', true) },
+};
 
 export async function getReminder(ctx: Ctx, userId: string, id: string): Promise<ReminderRow> {
   const [row] = await reminderOfUser(ctx.db).execute({ id, userId });
@@ -92,16 +130,23 @@ const reminderOfUser = prepared((db) =>
  */
 export async function cancelReminder(ctx: Ctx, userId: string, id: string): Promise<ReminderRow> {
   const now = new Date(ctx.clock.now());
-  const [cancelled] = await ctx.db.db
-    .update(reminders)
-    .set({ status: 'cancelled', cancelledAt: now })
-    .where(and(eq(reminders.id, id), eq(reminders.userId, userId), eq(reminders.status, 'scheduled'), gt(reminders.dueAt, now)))
-    .returning();
+  const [cancelled] = await cancelScheduled(ctx.db).execute({ id, userId, now: now.toISOString() });
   if (cancelled) return cancelled;
   const row = await getReminder(ctx, userId, id); // 404 when not the user's
   if (row.status !== 'scheduled') throw conflict(`The reminder is already ${row.status}.`);
   throw conflict('The reminder is already due; it can no longer be cancelled.');
 }
+
+/** `now` (ISO text: placeholders in SQL and conditions reach the driver as given) is also the cancel time. */
+const cancelScheduled = prepared((db) => {
+  const p = sql.placeholder;
+  return db
+    .update(reminders)
+    .set({ status: 'cancelled', cancelledAt: sql`${p('now')}` })
+    .where(and(eq(reminders.id, p('id')), eq(reminders.userId, p('userId')), eq(reminders.status, 'scheduled'), gt(reminders.dueAt, p('now'))))
+    .returning()
+    .prepare('cancel_scheduled_reminder');
+});
 
 /**
  * The rules the contract cannot state: a due time in the future, text that is not blank. The shape rules
