@@ -110,9 +110,12 @@ class LazyChild implements FastifyBaseLogger {
     return this.#child;
   }
 
-  /** A call at a level the parent drops builds nothing (a child with its own level is built first). */
+  /**
+   * A call at a level the parent drops builds nothing (a child with its own level is built first). A parent
+   * that cannot say (a FastifyBaseLogger that is not pino's) gets every call.
+   */
   #at(level: Level, args: LogArgs): void {
-    if (this.#child === undefined && this.#opts.level === undefined && !(this.#parent as Logger).isLevelEnabled(level)) return;
+    if (this.#child === undefined && this.#opts.level === undefined && (this.#parent as Partial<Logger>).isLevelEnabled?.(level) === false) return;
     this.#real()[level](...args);
   }
 

@@ -138,6 +138,24 @@ describe('the request line and the per-request logger', () => {
     await app.close();
   });
 
+  it("hands every call to a parent logger that is not pino's (no isLevelEnabled)", () => {
+    const calls: unknown[][] = [];
+    const plain = {
+      level: 'info',
+      fatal: () => {},
+      error: () => {},
+      warn: (...args: unknown[]) => calls.push(['warn', ...args]),
+      info: () => {},
+      debug: () => {},
+      trace: () => {},
+      silent: () => {},
+      child: (bindings: object) => ({ ...plain, warn: (...args: unknown[]) => calls.push(['child warn', bindings, ...args]) }),
+    };
+    const log = lazyChildLogger.call(undefined, plain as never, { reqId: 'r1' }, {});
+    log.warn({ a: 1 }, 'careful');
+    expect(calls).toEqual([['child warn', { reqId: 'r1' }, { a: 1 }, 'careful']]);
+  });
+
   it('writes nothing below the level and still answers (LOG_LEVEL=warn)', async () => {
     const { app, lines } = await loggingApp('warn');
     expect((await app.inject({ method: 'GET', url: '/chatty' })).statusCode).toBe(200);
