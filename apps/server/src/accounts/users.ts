@@ -2,7 +2,8 @@
 // constraint makes "one account per email" case-insensitive.
 import type { AppContext } from '../context.ts';
 import { conflict } from '../errors.ts';
-import { eq } from '../store/db/drizzle.ts';
+import { eq, sql } from '../store/db/drizzle.ts';
+import { prepared } from '../store/db/prepared.ts';
 import { type UserRow, users } from '../store/db/schema.ts';
 
 /** Postgres SQLSTATE 23505 unique_violation. */
@@ -42,10 +43,20 @@ export async function findUserByEmail(ctx: Pick<AppContext, 'db'>, email: string
   return user;
 }
 
+/** The user of a session (GET /api/auth/session, which the consent app asks on every page it loads): prepared. */
 export async function findUserById(ctx: Pick<AppContext, 'db'>, id: string): Promise<UserRow | undefined> {
-  const [user] = await ctx.db.db.select().from(users).where(eq(users.id, id)).limit(1);
+  const [user] = await userById(ctx.db).execute({ id });
   return user;
 }
+
+const userById = prepared((db) =>
+  db
+    .select()
+    .from(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare('user_by_id'),
+);
 
 export async function updatePasswordHash(ctx: Pick<AppContext, 'db'>, id: string, passwordHash: string): Promise<void> {
   await ctx.db.db.update(users).set({ passwordHash }).where(eq(users.id, id));
