@@ -13,11 +13,11 @@ export interface CpuShare {
   driver: number;
 }
 
-/** utime + stime of `pid` (or of one of its threads, `/proc/<pid>/task/<tid>`), µs; 0 once it has exited. */
-export function cpuMicros(pid: number, tid?: number): number {
+/** utime + stime of `pid`, µs; 0 once it has exited. */
+export function cpuMicros(pid: number): number {
   let stat: string;
   try {
-    stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
     return 0;
   }

@@ -264,9 +264,13 @@ export function medianOf(values: number[]): { median: number; all: number[] } {
 
 /** The round whose rate is the median, as the figure shown (its p50), with every round's unexpected answers. */
 export function medianFigure(figures: Figure[]): Figure {
-  const median = medianOf(figures.map((f) => f.rps)).median;
-  const shown = figures.find((f) => f.rps === median) ?? figures[0]!;
-  return { ...shown, bad: figures.reduce((sum, f) => sum + f.bad, 0) };
+  return { ...medianRound(figures, (f) => f.rps), bad: figures.reduce((sum, f) => sum + f.bad, 0) };
+}
+
+/** The round whose `pick` is the median of all rounds'. */
+export function medianRound<R>(rounds: R[], pick: (round: R) => number): R {
+  const median = medianOf(rounds.map(pick)).median;
+  return rounds.find((r) => pick(r) === median) ?? rounds[0]!;
 }
 
 /**

@@ -33,6 +33,7 @@ import {
   load,
   medianFigure,
   medianOf,
+  medianRound,
   ROUNDS,
   rssMiB,
   runBench,
@@ -168,18 +169,20 @@ async function main() {
 
   // Who spent the CPU (bench/cpu-meter.ts), in the round whose rate is the median; on two busy cores a ratio of
   // two rates is about the inverse ratio of these totals, so they bound what any one party can change.
-  const medianFlowRound = (pick: (f: (typeof flowRounds)[number]) => number) => {
-    const m = medianOf(flowRounds.map(pick)).median;
-    return flowRounds.find((f) => pick(f) === m) ?? flowRounds[0]!;
-  };
+  const [h, k, ref, f] = [
+    figure('healthz').cpu,
+    figure('keyed').cpu,
+    medianRound(flowRounds, (x) => x.ref).refCpu,
+    medianRound(flowRounds, (x) => x.ours).oursCpu,
+  ];
   const cpuRows: [string, CpuShare | undefined][] = [
     ['bare Fastify GET /healthz, per request', figure('bare').cpu],
-    ['our GET /healthz, per request', figure('healthz').cpu],
-    ['GET /v1/reminders/{unknown}, per request', figure('keyed').cpu],
+    ['our GET /healthz, per request', h],
+    ['GET /v1/reminders/{unknown}, per request', k],
     ['POST /mcp tools/list, per request', figure('list').cpu],
     ['POST /mcp tools/call, per request', figure('call').cpu],
-    ['reference authorize → token, per flow', medianFlowRound((f) => f.ref).refCpu],
-    ['our authorize → consent → token, per flow', medianFlowRound((f) => f.ours).oursCpu],
+    ['reference authorize → token, per flow', ref],
+    ['our authorize → consent → token, per flow', f],
   ];
   const us = (n: number) => Math.round(n).toLocaleString('en').padStart(7);
   console.log('\nCPU by process, µs (utime + stime from /proc; the server is the one serving the row: bare, ours or the reference)\n');
@@ -191,7 +194,6 @@ async function main() {
       `| ${name.padEnd(44)} | ${us(c.server)} | ${us(c.postgres).padStart(8)} | ${us(c.redis)} | ${us(c.driver).padStart(14)} | ${us(totalCpu(c))} |`,
     );
   }
-  const [h, k, f, ref] = [figure('healthz').cpu, figure('keyed').cpu, medianFlowRound((x) => x.ours).oursCpu, medianFlowRound((x) => x.ref).refCpu];
   if (h && k) {
     // Had the server and the load generator spent no more on the keyed route than on /healthz, Postgres's and
     // Redis's own CPU for it would still cost this much.
